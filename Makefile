@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Out-of-tree build of kvs, and the project's entry points.  The kernel
+# build itself is described in Kbuild.
+
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+		    $(wildcard /usr/src/linux-headers-*-amd64))
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+
+# Everything below is driven by scripts/: see README.md.
+deps:
+	scripts/deps
+
+demo:
+	scripts/demo
+
+check:
+	scripts/check
+
+kunit:
+	scripts/kunit
+
+e2e:
+	scripts/e2e
+
+bench:
+	scripts/bench
+
+.PHONY: all modules clean deps demo check kunit e2e bench

@@ -1,0 +1,453 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kvs core objects: per-namespace state, virtual services, real servers
+ * (dests), connections, schedulers, protocols and counters.  Every other
+ * part of kvs (netlink, schedulers, transmitters) works through this file.
+ */
+#ifndef _KVS_H
+#define _KVS_H
+
+#include <linux/ip_vs.h>
+#include <linux/mutex.h>
+#include <linux/netfilter.h>
+#include <linux/percpu.h>
+#include <linux/rhashtable.h>
+#include <linux/skbuff.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <net/net_namespace.h>
+
+#include "compat.h"
+
+/* What GET_INFO reports; ipvsadm prints it as "1.2.1". */
+#define KVS_VERSION_CODE	0x010201
+
+/* ---- counters ---- */
+
+struct kvs_counters {
+	u64 conns;
+	u64 inpkts;
+	u64 outpkts;
+	u64 inbytes;
+	u64 outbytes;
+};
+
+struct kvs_pcpu_counters {
+	struct kvs_counters c;
+	struct u64_stats_sync syncp;
+};
+
+/*
+ * Per-CPU packet/byte/connection counters.  Writers are the data path,
+ * each on its own CPU with BHs off; readers sum all CPUs and subtract
+ * @base, which ZERO moves forward (under kvs_net.lock) instead of
+ * writing into other CPUs' counters.
+ */
+struct kvs_stats {
+	struct kvs_pcpu_counters __percpu *pcpu;
+	struct kvs_counters base;
+};
+
+int kvs_stats_init(struct kvs_stats *s);
+void kvs_stats_destroy(struct kvs_stats *s);
+void kvs_stats_read(const struct kvs_stats *s, struct kvs_counters *out);
+void kvs_stats_zero(struct kvs_stats *s);
+
+/* Reasons a packet was dropped, counted per namespace. */
+enum kvs_drop_reason {
+	KVS_DROP_MALFORMED,	/* truncated or inconsistent headers */
+	KVS_DROP_NO_DEST,	/* service had no usable real server */
+	KVS_DROP_NO_MEM,	/* connection could not be allocated */
+	KVS_DROP_CLASH,		/* tuple already owned by another connection */
+	KVS_DROP_XMIT,		/* no route or mangling failed on transmit */
+	KVS_DROP_STATE,		/* packet not allowed to start a connection */
+	KVS_DROP_MAX,
+};
+
+struct kvs_pcpu_drops {
+	u64 count[KVS_DROP_MAX];
+	struct u64_stats_sync syncp;
+};
+
+/* ---- per network namespace state ---- */
+
+struct kvs_conn_table {
+	struct rhashtable ht;		/* kvs_tuple_hash, both directions */
+	atomic_t count;			/* connections, not tuples */
+	struct delayed_work gc;		/* reaps expired connections */
+	unsigned int gc_interval;	/* jiffies between gc passes */
+	bool dying;			/* set once at teardown: no new inserts */
+};
+
+/* TCP connection states, in /proc/net/ip_vs_conn order. */
+enum kvs_tcp_state {
+	KVS_TCP_S_NONE,
+	KVS_TCP_S_ESTABLISHED,
+	KVS_TCP_S_SYN_SENT,
+	KVS_TCP_S_SYN_RECV,
+	KVS_TCP_S_FIN_WAIT,
+	KVS_TCP_S_TIME_WAIT,
+	KVS_TCP_S_CLOSE,
+	KVS_TCP_S_CLOSE_WAIT,
+	KVS_TCP_S_LAST_ACK,
+	KVS_TCP_S_LISTEN,
+	KVS_TCP_S_SYNACK,
+	KVS_TCP_S_LAST,
+};
+
+enum kvs_udp_state {
+	KVS_UDP_S_NORMAL,
+	KVS_UDP_S_LAST,
+};
+
+struct kvs_net {
+	struct net *net;
+
+	/*
+	 * Serialises every control-plane change in this namespace: the
+	 * service table and id map, each service's dest set, scheduler
+	 * binding, timeouts and hook registration.  The data path never
+	 * takes it; it reads the same objects under RCU.
+	 */
+	struct mutex lock;
+	struct rhashtable services;	/* kvs_service by kvs_service_key */
+	struct xarray svc_ids;		/* kvs_service by id: dump order */
+	u32 next_svc_id;		/* for xa_alloc_cyclic */
+	unsigned int num_services;
+	bool hooks_registered;
+
+	struct kvs_conn_table conns;
+
+	/* Timeouts in jiffies, written under @lock, read with READ_ONCE. */
+	unsigned int tcp_timeout[KVS_TCP_S_LAST];
+	unsigned int udp_timeout[KVS_UDP_S_LAST];
+
+	struct kvs_stats stats;		/* totals over all services */
+	struct kvs_pcpu_drops __percpu *drops;
+};
+
+extern unsigned int kvs_net_id;
+
+static inline struct kvs_net *kvs_net(const struct net *net)
+{
+	return net_generic(net, kvs_net_id);
+}
+
+void kvs_drop_count(struct kvs_net *kn, enum kvs_drop_reason why);
+void kvs_drops_read(const struct kvs_net *kn, u64 out[KVS_DROP_MAX]);
+
+/* ---- services and real servers ---- */
+
+/*
+ * The identity of a virtual service, hashed as raw bytes: builders must
+ * zero it first (kvs_service_key_init) so padding and the unused part of
+ * @addr compare equal.  Fwmark services have protocol, addr and port 0.
+ */
+struct kvs_service_key {
+	union nf_inet_addr addr;
+	__be16 port;
+	u16 af;
+	u16 protocol;
+	u16 pad;
+	u32 fwmark;
+};
+
+struct kvs_dest;
+
+/*
+ * An immutable snapshot of a service's real servers, newest first (the
+ * order the in-tree module keeps, which its rr follows).  Replaced as a
+ * whole under kvs_net.lock and freed after a grace period, so schedulers
+ * walk it under RCU without locks.
+ */
+struct kvs_dest_set {
+	struct rcu_head rcu;
+	unsigned int n;
+	struct kvs_dest *dest[];
+};
+
+struct kvs_scheduler;
+
+struct kvs_service {
+	struct rhash_head node;		/* in kvs_net.services */
+	struct kvs_service_key key;
+	u32 id;				/* in kvs_net.svc_ids */
+	struct kvs_net *kn;
+
+	/* Written under kvs_net.lock, read under RCU. */
+	u32 flags;			/* IP_VS_SVC_F_* */
+	unsigned int timeout;		/* persistence, jiffies */
+	__be32 netmask;			/* IPv4 mask, or IPv6 prefix length */
+	struct kvs_dest_set __rcu *dests;
+	struct kvs_scheduler __rcu *sched;
+	void __rcu *sched_data;		/* owned by @sched */
+	char pe_name[IP_VS_PENAME_MAXLEN];
+
+	struct kvs_stats stats;
+	/*
+	 * One reference for the service table and one per dest still
+	 * pointing here (a removed dest lives on while connections use it).
+	 */
+	refcount_t refcnt;
+	struct rcu_head rcu;
+};
+
+/* kvs_dest.flags bits */
+enum {
+	KVS_DEST_AVAILABLE,	/* in its service's dest set */
+	KVS_DEST_OVERLOAD,	/* over u_threshold, not under l_threshold yet */
+};
+
+struct kvs_dest {
+	struct kvs_service *svc;	/* holds a reference */
+	union nf_inet_addr addr;
+	__be16 port;
+	u16 af;
+
+	/* Written under kvs_net.lock, read locklessly (READ_ONCE). */
+	u32 conn_flags;			/* IP_VS_CONN_F_FWD_MASK method */
+	int weight;
+	u32 u_threshold;
+	u32 l_threshold;
+	u16 tun_type;
+	__be16 tun_port;
+	u16 tun_flags;
+
+	unsigned long flags;		/* KVS_DEST_* bits */
+	atomic_t activeconns;
+	atomic_t inactconns;
+	atomic_t persistconns;
+
+	struct kvs_stats stats;
+	/* One reference for the dest set, one per connection. */
+	refcount_t refcnt;
+	struct rcu_head rcu;
+};
+
+/* Parsed forms of the netlink (or sockopt) service and dest requests. */
+struct kvs_service_conf {
+	struct kvs_service_key key;
+	char sched_name[IP_VS_SCHEDNAME_MAXLEN];
+	char pe_name[IP_VS_PENAME_MAXLEN];
+	u32 flags;
+	u32 timeout;			/* seconds */
+	__be32 netmask;
+};
+
+struct kvs_dest_conf {
+	union nf_inet_addr addr;
+	__be16 port;
+	u16 af;
+	u32 conn_flags;
+	int weight;
+	u32 u_threshold;
+	u32 l_threshold;
+	u16 tun_type;
+	__be16 tun_port;
+	u16 tun_flags;
+};
+
+static inline void kvs_service_key_init(struct kvs_service_key *k)
+{
+	memset(k, 0, sizeof(*k));
+}
+
+/* RCU (data path) or kvs_net.lock (control). */
+struct kvs_service *kvs_service_lookup(struct kvs_net *kn,
+				       const struct kvs_service_key *key);
+
+/* Control plane: all called with kvs_net.lock held. */
+int kvs_service_add(struct kvs_net *kn, const struct kvs_service_conf *c);
+int kvs_service_edit(struct kvs_service *svc, const struct kvs_service_conf *c);
+int kvs_service_del(struct kvs_service *svc);
+void kvs_service_flush(struct kvs_net *kn);
+void kvs_service_zero(struct kvs_service *svc);
+void kvs_zero_all(struct kvs_net *kn);
+int kvs_dest_add(struct kvs_service *svc, const struct kvs_dest_conf *c);
+int kvs_dest_edit(struct kvs_service *svc, const struct kvs_dest_conf *c);
+int kvs_dest_del(struct kvs_service *svc, const union nf_inet_addr *addr,
+		 __be16 port, u16 af);
+struct kvs_dest *kvs_dest_find(struct kvs_service *svc,
+			       const union nf_inet_addr *addr, __be16 port,
+			       u16 af);
+
+static inline struct kvs_dest_set *kvs_dests_locked(struct kvs_service *svc)
+{
+	return rcu_dereference_protected(svc->dests,
+					 lockdep_is_held(&svc->kn->lock));
+}
+
+void kvs_dest_put(struct kvs_dest *dest);
+
+/* A dest may take new connections: weight > 0 and not overloaded. */
+static inline bool kvs_dest_usable(const struct kvs_dest *dest)
+{
+	return READ_ONCE(dest->weight) > 0 &&
+	       !test_bit(KVS_DEST_OVERLOAD, &dest->flags);
+}
+
+/* ---- schedulers ---- */
+
+struct kvs_iph;
+
+/*
+ * A scheduler: one ops struct registered by its module.  init/done and
+ * update run under kvs_net.lock; schedule runs in the data path under
+ * RCU with BHs off, and must neither sleep nor take a global lock.
+ */
+struct kvs_scheduler {
+	struct list_head list;
+	const char *name;
+	struct module *owner;
+	int (*init_service)(struct kvs_service *svc);
+	void (*done_service)(struct kvs_service *svc);
+	/* The dest set or a weight changed. */
+	int (*update_service)(struct kvs_service *svc);
+	struct kvs_dest *(*schedule)(struct kvs_service *svc,
+				     const struct sk_buff *skb,
+				     const struct kvs_iph *iph);
+};
+
+int kvs_register_scheduler(struct kvs_scheduler *sched);
+void kvs_unregister_scheduler(struct kvs_scheduler *sched);
+struct kvs_scheduler *kvs_sched_get(const char *name);
+void kvs_sched_put(struct kvs_scheduler *sched);
+int kvs_sched_bind(struct kvs_service *svc, struct kvs_scheduler *sched);
+void kvs_sched_unbind(struct kvs_service *svc);
+void kvs_sched_update(struct kvs_service *svc);
+
+/* ---- packets ---- */
+
+/* What the data path learns from a packet's network and transport headers. */
+struct kvs_iph {
+	u16 af;
+	u8 protocol;
+	bool fragment;			/* not the first fragment: no ports */
+	unsigned int thoff;		/* transport header offset */
+	unsigned int len;		/* skb->len when parsed */
+	union nf_inet_addr saddr;
+	union nf_inet_addr daddr;
+	__be16 sport;
+	__be16 dport;
+};
+
+int kvs_parse_ipv4(const struct sk_buff *skb, struct kvs_iph *iph);
+
+/* ---- connections ---- */
+
+enum kvs_dir {
+	KVS_DIR_ORIG,		/* client -> virtual service */
+	KVS_DIR_REPLY,		/* real server -> client */
+	KVS_DIR_MAX,
+};
+
+/* One direction of a connection, as seen on the wire; hashed as bytes. */
+struct kvs_tuple {
+	union nf_inet_addr src;
+	union nf_inet_addr dst;
+	__be16 sport;
+	__be16 dport;
+	u16 af;
+	u16 protocol;
+};
+
+struct kvs_tuple_hash {
+	struct rhash_head node;
+	struct kvs_tuple t;
+};
+
+struct kvs_conn {
+	/*
+	 * tuple[ORIG] is client -> vaddr:vport; tuple[REPLY] is the
+	 * reverse of what the real server sees, daddr:dport -> client.
+	 */
+	struct kvs_tuple_hash tuple[KVS_DIR_MAX];
+	struct kvs_dest *dest;		/* holds a reference */
+	const struct kvs_proto *proto;
+	u32 flags;			/* IP_VS_CONN_F_* */
+	u8 state;			/* protocol state, under @lock */
+	/* jiffies; the data path refreshes it, gc reaps after it passes */
+	unsigned long expires;
+	unsigned long dead;		/* bit 0: unhashed, being freed */
+	spinlock_t lock;		/* state transitions */
+	struct rcu_head rcu;
+};
+
+#define kvs_conn_caddr(cp)	(&(cp)->tuple[KVS_DIR_ORIG].t.src)
+#define kvs_conn_vaddr(cp)	(&(cp)->tuple[KVS_DIR_ORIG].t.dst)
+#define kvs_conn_daddr(cp)	(&(cp)->tuple[KVS_DIR_REPLY].t.src)
+#define kvs_conn_cport(cp)	((cp)->tuple[KVS_DIR_ORIG].t.sport)
+#define kvs_conn_vport(cp)	((cp)->tuple[KVS_DIR_ORIG].t.dport)
+#define kvs_conn_dport(cp)	((cp)->tuple[KVS_DIR_REPLY].t.sport)
+
+int kvs_conn_table_init(struct kvs_conn_table *tbl);
+void kvs_conn_table_destroy(struct kvs_conn_table *tbl);
+struct kvs_conn *kvs_conn_lookup(struct kvs_conn_table *tbl,
+				 const struct kvs_tuple *t, enum kvs_dir *dir);
+struct kvs_conn *kvs_conn_new(struct kvs_conn_table *tbl,
+			      const struct kvs_iph *iph,
+			      struct kvs_dest *dest,
+			      const struct kvs_proto *proto,
+			      unsigned long timeout);
+void kvs_conn_expire_now(struct kvs_conn_table *tbl, struct kvs_conn *cp);
+void kvs_conn_flush(struct kvs_conn_table *tbl);
+void kvs_conn_gc(struct kvs_conn_table *tbl, bool all);
+void kvs_conn_set_timeout(struct kvs_conn *cp, unsigned long timeout);
+
+/* ---- protocols ---- */
+
+struct kvs_proto {
+	u8 protocol;
+	const char *name;
+	unsigned int num_states;
+	/* Offset of the checksum field in the transport header. */
+	unsigned int csum_offset;
+	/* Smallest transport header that carries both ports. */
+	unsigned int min_hdr;
+	/* May this packet create a connection? */
+	bool (*can_schedule)(const struct sk_buff *skb,
+			     const struct kvs_iph *iph);
+	/* Advance cp->state for a packet seen in @dir (cp->lock held). */
+	void (*transition)(struct kvs_conn *cp, enum kvs_dir dir,
+			   const struct sk_buff *skb, const struct kvs_iph *iph);
+	unsigned int (*timeout)(const struct kvs_net *kn, unsigned int state);
+	const char *(*state_name)(unsigned int state);
+	/* Is @state counted as ActiveConn? */
+	bool (*state_active)(unsigned int state);
+};
+
+const struct kvs_proto *kvs_proto_find(u8 protocol);
+extern const struct kvs_proto kvs_proto_tcp;
+extern const struct kvs_proto kvs_proto_udp;
+void kvs_proto_timeouts_init(struct kvs_net *kn);
+
+/* ---- forwarding ---- */
+
+/*
+ * A forwarding method (IP_VS_CONN_F_MASQ, ...).  @in handles a packet in
+ * KVS_DIR_ORIG and returns a netfilter verdict (NF_STOLEN once sent);
+ * @out handles KVS_DIR_REPLY for methods whose replies cross the director.
+ */
+struct kvs_xmit {
+	unsigned int (*in)(struct kvs_net *kn, struct sk_buff *skb,
+			   struct kvs_conn *cp, const struct kvs_iph *iph,
+			   unsigned int hooknum);
+	unsigned int (*out)(struct kvs_net *kn, struct sk_buff *skb,
+			    struct kvs_conn *cp, const struct kvs_iph *iph,
+			    unsigned int hooknum);
+};
+
+extern const struct kvs_xmit kvs_xmit_nat;
+const struct kvs_xmit *kvs_xmit_find(u32 conn_flags);
+
+/* ---- subsystems, in init order ---- */
+
+int kvs_hooks_register(struct kvs_net *kn);
+void kvs_hooks_unregister(struct kvs_net *kn);
+int kvs_netns_init(void);
+void kvs_netns_exit(void);
+int kvs_genl_init(void);
+void kvs_genl_exit(void);
+
+#endif /* _KVS_H */
