@@ -23,6 +23,13 @@
 /* What GET_INFO reports; ipvsadm prints it as "1.2.1". */
 #define KVS_VERSION_CODE	0x010201
 
+/* The two directions of a balanced connection. */
+enum kvs_dir {
+	KVS_DIR_ORIG,		/* client -> virtual service */
+	KVS_DIR_REPLY,		/* real server -> client */
+	KVS_DIR_MAX,
+};
+
 /* ---- counters ---- */
 
 struct kvs_counters {
@@ -34,7 +41,11 @@ struct kvs_counters {
 };
 
 struct kvs_pcpu_counters {
-	struct kvs_counters c;
+	u64_stats_t conns;
+	u64_stats_t inpkts;
+	u64_stats_t outpkts;
+	u64_stats_t inbytes;
+	u64_stats_t outbytes;
 	struct u64_stats_sync syncp;
 };
 
@@ -53,6 +64,8 @@ int kvs_stats_init(struct kvs_stats *s);
 void kvs_stats_destroy(struct kvs_stats *s);
 void kvs_stats_read(const struct kvs_stats *s, struct kvs_counters *out);
 void kvs_stats_zero(struct kvs_stats *s);
+struct kvs_conn;
+struct kvs_dest;
 
 /* Reasons a packet was dropped, counted per namespace. */
 enum kvs_drop_reason {
@@ -61,13 +74,12 @@ enum kvs_drop_reason {
 	KVS_DROP_NO_MEM,	/* connection could not be allocated */
 	KVS_DROP_CLASH,		/* tuple already owned by another connection */
 	KVS_DROP_XMIT,		/* no route or mangling failed on transmit */
-	KVS_DROP_STATE,		/* packet not allowed to start a connection */
 	KVS_DROP_MAX,
 };
 
+/* this_cpu_inc() on a long needs no sync and reads untorn everywhere. */
 struct kvs_pcpu_drops {
-	u64 count[KVS_DROP_MAX];
-	struct u64_stats_sync syncp;
+	unsigned long count[KVS_DROP_MAX];
 };
 
 /* ---- per network namespace state ---- */
@@ -135,6 +147,8 @@ static inline struct kvs_net *kvs_net(const struct net *net)
 }
 
 void kvs_drop_count(struct kvs_net *kn, enum kvs_drop_reason why);
+void kvs_stats_packet(struct kvs_conn *cp, enum kvs_dir dir, unsigned int len);
+void kvs_stats_new_conn(struct kvs_dest *dest);
 void kvs_drops_read(const struct kvs_net *kn, u64 out[KVS_DROP_MAX]);
 
 /* ---- services and real servers ---- */
@@ -253,6 +267,9 @@ static inline void kvs_service_key_init(struct kvs_service_key *k)
 	memset(k, 0, sizeof(*k));
 }
 
+int kvs_services_init(struct kvs_net *kn);
+void kvs_services_exit(struct kvs_net *kn);
+
 /* RCU (data path) or kvs_net.lock (control). */
 struct kvs_service *kvs_service_lookup(struct kvs_net *kn,
 				       const struct kvs_service_key *key);
@@ -302,8 +319,13 @@ struct kvs_scheduler {
 	struct module *owner;
 	int (*init_service)(struct kvs_service *svc);
 	void (*done_service)(struct kvs_service *svc);
-	/* The dest set or a weight changed. */
-	int (*update_service)(struct kvs_service *svc);
+	/*
+	 * The dest set or a dest's weight changed; @old is the set that
+	 * was replaced (still readable, freed after a grace period), or
+	 * the current one when only weights changed.
+	 */
+	void (*update_service)(struct kvs_service *svc,
+			       const struct kvs_dest_set *old);
 	struct kvs_dest *(*schedule)(struct kvs_service *svc,
 				     const struct sk_buff *skb,
 				     const struct kvs_iph *iph);
@@ -315,7 +337,8 @@ struct kvs_scheduler *kvs_sched_get(const char *name);
 void kvs_sched_put(struct kvs_scheduler *sched);
 int kvs_sched_bind(struct kvs_service *svc, struct kvs_scheduler *sched);
 void kvs_sched_unbind(struct kvs_service *svc);
-void kvs_sched_update(struct kvs_service *svc);
+int kvs_sched_rebind(struct kvs_service *svc, struct kvs_scheduler *sched);
+void kvs_sched_update(struct kvs_service *svc, const struct kvs_dest_set *old);
 
 /* ---- packets ---- */
 
@@ -336,12 +359,6 @@ int kvs_parse_ipv4(const struct sk_buff *skb, struct kvs_iph *iph);
 
 /* ---- connections ---- */
 
-enum kvs_dir {
-	KVS_DIR_ORIG,		/* client -> virtual service */
-	KVS_DIR_REPLY,		/* real server -> client */
-	KVS_DIR_MAX,
-};
-
 /* One direction of a connection, as seen on the wire; hashed as bytes. */
 struct kvs_tuple {
 	union nf_inet_addr src;
@@ -355,6 +372,7 @@ struct kvs_tuple {
 struct kvs_tuple_hash {
 	struct rhash_head node;
 	struct kvs_tuple t;
+	u8 dir;				/* enum kvs_dir; not part of the key */
 };
 
 struct kvs_conn {
@@ -381,6 +399,10 @@ struct kvs_conn {
 #define kvs_conn_vport(cp)	((cp)->tuple[KVS_DIR_ORIG].t.dport)
 #define kvs_conn_dport(cp)	((cp)->tuple[KVS_DIR_REPLY].t.sport)
 
+int kvs_conn_cache_init(void);
+void kvs_conn_cache_exit(void);
+/* What GET_INFO reports as the table size (module parameter conn_tab_bits). */
+unsigned int kvs_conn_tab_size(void);
 int kvs_conn_table_init(struct kvs_conn_table *tbl);
 void kvs_conn_table_destroy(struct kvs_conn_table *tbl);
 struct kvs_conn *kvs_conn_lookup(struct kvs_conn_table *tbl,
@@ -391,9 +413,9 @@ struct kvs_conn *kvs_conn_new(struct kvs_conn_table *tbl,
 			      const struct kvs_proto *proto,
 			      unsigned long timeout);
 void kvs_conn_expire_now(struct kvs_conn_table *tbl, struct kvs_conn *cp);
-void kvs_conn_flush(struct kvs_conn_table *tbl);
 void kvs_conn_gc(struct kvs_conn_table *tbl, bool all);
 void kvs_conn_set_timeout(struct kvs_conn *cp, unsigned long timeout);
+void kvs_conn_set_active(struct kvs_conn *cp, bool active);
 
 /* ---- protocols ---- */
 
@@ -421,6 +443,8 @@ const struct kvs_proto *kvs_proto_find(u8 protocol);
 extern const struct kvs_proto kvs_proto_tcp;
 extern const struct kvs_proto kvs_proto_udp;
 void kvs_proto_timeouts_init(struct kvs_net *kn);
+void kvs_tcp_timeouts_init(struct kvs_net *kn);
+void kvs_udp_timeouts_init(struct kvs_net *kn);
 
 /* ---- forwarding ---- */
 
@@ -440,6 +464,13 @@ struct kvs_xmit {
 
 extern const struct kvs_xmit kvs_xmit_nat;
 const struct kvs_xmit *kvs_xmit_find(u32 conn_flags);
+bool kvs_xmit_ttl_ok(struct sk_buff *skb);
+unsigned int kvs_xmit_send_ipv4(struct kvs_net *kn, struct sk_buff *skb,
+				__be32 daddr, bool forwarded);
+unsigned int kvs_xmit_reroute_local(struct kvs_net *kn, struct sk_buff *skb);
+int kvs_nat_rewrite_ipv4(struct sk_buff *skb, const struct kvs_iph *iph,
+			 const struct kvs_proto *pp, bool src,
+			 __be32 addr, __be16 port);
 
 /* ---- subsystems, in init order ---- */
 

@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The connection table: one rhashtable per namespace holding both
+ * directions of every connection, so a packet from either side is found
+ * with a single lookup.  The table grows and shrinks with its load.
+ *
+ * Lifetime: the data path only ever writes cp->expires (and the state,
+ * under cp->lock); it never frees.  Connections leave the table in
+ * conn_unlink(), either from the periodic gc pass once they have expired
+ * or from the data path when it meets an expired one, whoever wins the
+ * dead bit.  The memory is returned after an RCU grace period, so any
+ * reader that found the connection under RCU may keep using it.
+ */
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+
+#include "kvs.h"
+
+static unsigned int conn_tab_bits = 12;
+module_param(conn_tab_bits, uint, 0444);
+MODULE_PARM_DESC(conn_tab_bits,
+		 "log2 of the initial connection table size (8..20), reported by GET_INFO");
+
+static struct kmem_cache *conn_cache __read_mostly;
+
+static const struct rhashtable_params conn_params = {
+	.head_offset = offsetof(struct kvs_tuple_hash, node),
+	.key_offset = offsetof(struct kvs_tuple_hash, t),
+	.key_len = sizeof(struct kvs_tuple),
+	.automatic_shrinking = true,
+};
+
+/* How far expires may lag before the data path bothers to write it. */
+#define CONN_EXPIRES_SLACK	(HZ / 8)
+
+#define CONN_DEAD		0
+
+int kvs_conn_cache_init(void)
+{
+	conn_tab_bits = clamp(conn_tab_bits, 8U, 20U);
+	conn_cache = KMEM_CACHE(kvs_conn, SLAB_HWCACHE_ALIGN);
+	return conn_cache ? 0 : -ENOMEM;
+}
+
+void kvs_conn_cache_exit(void)
+{
+	/* Connections are freed from RCU callbacks: let them all run. */
+	rcu_barrier();
+	kmem_cache_destroy(conn_cache);
+}
+
+unsigned int kvs_conn_tab_size(void)
+{
+	return 1U << conn_tab_bits;
+}
+
+static bool conn_has_reply(const struct kvs_conn *cp)
+{
+	return (cp->flags & IP_VS_CONN_F_FWD_MASK) == IP_VS_CONN_F_MASQ;
+}
+
+static struct kvs_conn *tuple_to_conn(struct kvs_tuple_hash *th)
+{
+	return container_of(th - th->dir, struct kvs_conn, tuple[0]);
+}
+
+static unsigned int dest_total_conns(const struct kvs_dest *dest)
+{
+	return atomic_read(&dest->activeconns) +
+	       atomic_read(&dest->inactconns);
+}
+
+/* A dest reaching its upper threshold stops taking new connections... */
+static void dest_conn_added(struct kvs_dest *dest)
+{
+	u32 upper = READ_ONCE(dest->u_threshold);
+
+	if (upper && dest_total_conns(dest) >= upper)
+		set_bit(KVS_DEST_OVERLOAD, &dest->flags);
+}
+
+/* ...until it falls under the lower one (3/4 of the upper when unset). */
+static void dest_conn_removed(struct kvs_dest *dest)
+{
+	u32 upper = READ_ONCE(dest->u_threshold);
+	u32 lower = READ_ONCE(dest->l_threshold);
+	unsigned int total;
+
+	if (!test_bit(KVS_DEST_OVERLOAD, &dest->flags))
+		return;
+	total = dest_total_conns(dest);
+	if (!upper || (lower ? total < lower : total * 4 < upper * 3))
+		clear_bit(KVS_DEST_OVERLOAD, &dest->flags);
+}
+
+static void conn_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(conn_cache, container_of(head, struct kvs_conn, rcu));
+}
+
+static void conn_unlink(struct kvs_conn_table *tbl, struct kvs_conn *cp)
+{
+	struct kvs_dest *dest = cp->dest;
+
+	if (test_and_set_bit(CONN_DEAD, &cp->dead))
+		return;
+	rhashtable_remove_fast(&tbl->ht, &cp->tuple[KVS_DIR_ORIG].node,
+			       conn_params);
+	if (conn_has_reply(cp))
+		rhashtable_remove_fast(&tbl->ht, &cp->tuple[KVS_DIR_REPLY].node,
+				       conn_params);
+	atomic_dec(&tbl->count);
+
+	spin_lock_bh(&cp->lock);
+	if (cp->flags & IP_VS_CONN_F_INACTIVE)
+		atomic_dec(&dest->inactconns);
+	else
+		atomic_dec(&dest->activeconns);
+	spin_unlock_bh(&cp->lock);
+	dest_conn_removed(dest);
+
+	/* The dest is itself freed after a grace period: readers still fine. */
+	kvs_dest_put(dest);
+	call_rcu(&cp->rcu, conn_free_rcu);
+}
+
+static bool conn_expired(const struct kvs_conn *cp)
+{
+	return time_after_eq(jiffies, READ_ONCE(cp->expires));
+}
+
+/*
+ * Find the connection a packet with tuple @t belongs to, and which
+ * direction it travels.  Caller holds rcu_read_lock().  An expired
+ * connection is reaped on the spot so the packet can start a new one.
+ */
+struct kvs_conn *kvs_conn_lookup(struct kvs_conn_table *tbl,
+				 const struct kvs_tuple *t, enum kvs_dir *dir)
+{
+	struct kvs_tuple_hash *th;
+	struct kvs_conn *cp;
+
+	th = rhashtable_lookup(&tbl->ht, t, conn_params);
+	if (!th)
+		return NULL;
+	cp = tuple_to_conn(th);
+	if (test_bit(CONN_DEAD, &cp->dead))
+		return NULL;
+	if (unlikely(conn_expired(cp))) {
+		conn_unlink(tbl, cp);
+		return NULL;
+	}
+	*dir = th->dir;
+	return cp;
+}
+
+/*
+ * Create the connection of packet @iph, going to @dest, and hash it.
+ * Caller holds rcu_read_lock().  Returns ERR_PTR(-EEXIST) if another CPU
+ * hashed the same tuple first (look it up again), or another error.
+ */
+struct kvs_conn *kvs_conn_new(struct kvs_conn_table *tbl,
+			      const struct kvs_iph *iph,
+			      struct kvs_dest *dest,
+			      const struct kvs_proto *proto,
+			      unsigned long timeout)
+{
+	struct kvs_tuple *orig, *reply;
+	struct kvs_conn *cp;
+	int err;
+
+	if (unlikely(READ_ONCE(tbl->dying)))
+		return ERR_PTR(-ESHUTDOWN);
+	if (!refcount_inc_not_zero(&dest->refcnt))
+		return ERR_PTR(-ENOENT);
+	cp = kmem_cache_zalloc(conn_cache, GFP_ATOMIC);
+	if (!cp) {
+		err = -ENOMEM;
+		goto err_dest;
+	}
+
+	orig = &cp->tuple[KVS_DIR_ORIG].t;
+	orig->af = iph->af;
+	orig->protocol = iph->protocol;
+	orig->src = iph->saddr;
+	orig->sport = iph->sport;
+	orig->dst = iph->daddr;
+	orig->dport = iph->dport;
+
+	reply = &cp->tuple[KVS_DIR_REPLY].t;
+	reply->af = dest->af;
+	reply->protocol = iph->protocol;
+	reply->src = dest->addr;
+	reply->sport = dest->port;
+	reply->dst = iph->saddr;
+	reply->dport = iph->sport;
+
+	cp->tuple[KVS_DIR_ORIG].dir = KVS_DIR_ORIG;
+	cp->tuple[KVS_DIR_REPLY].dir = KVS_DIR_REPLY;
+	cp->dest = dest;
+	cp->proto = proto;
+	cp->flags = (READ_ONCE(dest->conn_flags) & IP_VS_CONN_F_FWD_MASK) |
+		    IP_VS_CONN_F_INACTIVE;
+	cp->expires = jiffies + timeout;
+	spin_lock_init(&cp->lock);
+
+	err = rhashtable_lookup_insert_fast(&tbl->ht,
+					    &cp->tuple[KVS_DIR_ORIG].node,
+					    conn_params);
+	if (err)
+		goto err_free;
+	if (conn_has_reply(cp)) {
+		err = rhashtable_lookup_insert_fast(&tbl->ht,
+						    &cp->tuple[KVS_DIR_REPLY].node,
+						    conn_params);
+		if (err)
+			goto err_unhash;
+	}
+
+	atomic_inc(&tbl->count);
+	atomic_inc(&dest->inactconns);
+	dest_conn_added(dest);
+	return cp;
+
+err_unhash:
+	/* Readers may have seen the first tuple: free after a grace period. */
+	set_bit(CONN_DEAD, &cp->dead);
+	rhashtable_remove_fast(&tbl->ht, &cp->tuple[KVS_DIR_ORIG].node,
+			       conn_params);
+	call_rcu(&cp->rcu, conn_free_rcu);
+	kvs_dest_put(dest);
+	return ERR_PTR(err);
+err_free:
+	kmem_cache_free(conn_cache, cp);
+err_dest:
+	kvs_dest_put(dest);
+	return ERR_PTR(err);
+}
+
+/*
+ * Refresh the expiry time.  A small step forward is not worth the store
+ * (and the cache line it dirties on every packet); a step back, as when
+ * a TCP connection closes, always is.
+ */
+void kvs_conn_set_timeout(struct kvs_conn *cp, unsigned long timeout)
+{
+	unsigned long expires = jiffies + timeout;
+	unsigned long old = READ_ONCE(cp->expires);
+
+	if (time_before(expires, old) ||
+	    time_after(expires, old + CONN_EXPIRES_SLACK))
+		WRITE_ONCE(cp->expires, expires);
+}
+
+/* Move @cp between the dest's ActiveConn and InActConn; cp->lock held. */
+void kvs_conn_set_active(struct kvs_conn *cp, bool active)
+{
+	struct kvs_dest *dest = cp->dest;
+	bool inactive = cp->flags & IP_VS_CONN_F_INACTIVE;
+
+	lockdep_assert_held(&cp->lock);
+	/* Once unlinked, the dest's counters no longer include @cp. */
+	if (active == !inactive || test_bit(CONN_DEAD, &cp->dead))
+		return;
+	if (active) {
+		cp->flags &= ~IP_VS_CONN_F_INACTIVE;
+		atomic_inc(&dest->activeconns);
+		atomic_dec(&dest->inactconns);
+	} else {
+		cp->flags |= IP_VS_CONN_F_INACTIVE;
+		atomic_inc(&dest->inactconns);
+		atomic_dec(&dest->activeconns);
+	}
+}
+
+void kvs_conn_expire_now(struct kvs_conn_table *tbl, struct kvs_conn *cp)
+{
+	conn_unlink(tbl, cp);
+}
+
+/*
+ * One pass over the table: unlink what has expired, or everything when
+ * @all.  Runs in process context and yields every so often; entries
+ * added or moved by a resize meanwhile are caught by the next pass.
+ */
+void kvs_conn_gc(struct kvs_conn_table *tbl, bool all)
+{
+	struct rhashtable_iter iter;
+	struct kvs_tuple_hash *th;
+	unsigned int seen = 0;
+
+	rhashtable_walk_enter(&tbl->ht, &iter);
+	rhashtable_walk_start(&iter);
+	while ((th = rhashtable_walk_next(&iter))) {
+		struct kvs_conn *cp;
+
+		if (IS_ERR(th)) {
+			if (PTR_ERR(th) == -EAGAIN)
+				continue;
+			break;
+		}
+		/* Each connection once, by its original tuple. */
+		if (th->dir != KVS_DIR_ORIG)
+			continue;
+		cp = tuple_to_conn(th);
+		if (all || conn_expired(cp))
+			conn_unlink(tbl, cp);
+		if (++seen % 1024 == 0) {
+			rhashtable_walk_stop(&iter);
+			cond_resched();
+			rhashtable_walk_start(&iter);
+		}
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+}
+
+static void conn_gc_work(struct work_struct *work)
+{
+	struct kvs_conn_table *tbl = container_of(to_delayed_work(work),
+						  struct kvs_conn_table, gc);
+
+	if (atomic_read(&tbl->count))
+		kvs_conn_gc(tbl, false);
+	if (!READ_ONCE(tbl->dying))
+		queue_delayed_work(system_power_efficient_wq, &tbl->gc,
+				   tbl->gc_interval);
+}
+
+int kvs_conn_table_init(struct kvs_conn_table *tbl)
+{
+	struct rhashtable_params params = conn_params;
+	int err;
+
+	params.nelem_hint = kvs_conn_tab_size();
+	err = rhashtable_init(&tbl->ht, &params);
+	if (err)
+		return err;
+	atomic_set(&tbl->count, 0);
+	tbl->dying = false;
+	tbl->gc_interval = HZ;
+	INIT_DELAYED_WORK(&tbl->gc, conn_gc_work);
+	queue_delayed_work(system_power_efficient_wq, &tbl->gc,
+			   tbl->gc_interval);
+	return 0;
+}
+
+/* The namespace is going away and its hooks are gone: empty the table. */
+void kvs_conn_table_destroy(struct kvs_conn_table *tbl)
+{
+	WRITE_ONCE(tbl->dying, true);
+	cancel_delayed_work_sync(&tbl->gc);
+	kvs_conn_gc(tbl, true);
+	WARN_ON(atomic_read(&tbl->count));
+	rhashtable_destroy(&tbl->ht);
+}

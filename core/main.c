@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvs: an IPVS-compatible layer-4 load balancer.  Module entry: bring the
+ * subsystems up in order and down in reverse.
+ */
+#include <linux/module.h>
+#include <net/genetlink.h>
+
+#include "kvs.h"
+
+static int __init kvs_init(void)
+{
+	int err;
+
+	err = kvs_conn_cache_init();
+	if (err)
+		goto err_conn_cache;
+	err = kvs_netns_init();
+	if (err)
+		goto err_netns;
+	err = kvs_genl_init();
+	if (err == -EEXIST)
+		pr_err("the IPVS netlink family is taken: is the in-tree ip_vs module loaded? Unload it (modprobe -r ip_vs) before loading kvs\n");
+	if (err)
+		goto err_genl;
+
+	pr_info("IPVS-compatible load balancer, version 1.2.1 (size=%u)\n",
+		kvs_conn_tab_size());
+	return 0;
+
+err_genl:
+	kvs_netns_exit();
+err_netns:
+	kvs_conn_cache_exit();
+err_conn_cache:
+	return err;
+}
+
+static void __exit kvs_exit(void)
+{
+	kvs_genl_exit();
+	kvs_netns_exit();
+	kvs_conn_cache_exit();
+}
+
+module_init(kvs_init);
+module_exit(kvs_exit);
+MODULE_DESCRIPTION("IPVS-compatible layer-4 load balancer");
+MODULE_LICENSE("GPL");
+MODULE_ALIAS_GENL_FAMILY(IPVS_GENL_NAME);

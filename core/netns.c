@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per network namespace state: every namespace has its own services,
+ * connections, timeouts and counters, and sees no other namespace's.
+ */
+#include <net/netns/generic.h>
+
+#include "kvs.h"
+
+unsigned int kvs_net_id __read_mostly;
+
+static int __net_init kvs_net_init(struct net *net)
+{
+	struct kvs_net *kn = kvs_net(net);
+	int err;
+
+	kn->net = net;
+	mutex_init(&kn->lock);
+	kvs_proto_timeouts_init(kn);
+
+	err = kvs_stats_init(&kn->stats);
+	if (err)
+		goto err_stats;
+	kn->drops = alloc_percpu(struct kvs_pcpu_drops);
+	if (!kn->drops) {
+		err = -ENOMEM;
+		goto err_drops;
+	}
+	err = kvs_services_init(kn);
+	if (err)
+		goto err_services;
+	err = kvs_conn_table_init(&kn->conns);
+	if (err)
+		goto err_conns;
+	return 0;
+
+err_conns:
+	kvs_services_exit(kn);
+err_services:
+	free_percpu(kn->drops);
+err_drops:
+	kvs_stats_destroy(&kn->stats);
+err_stats:
+	return err;
+}
+
+/*
+ * Hooks go first, so no packet is in flight; then the services, whose
+ * dests live on until the connections holding them are gone.
+ */
+static void __net_exit kvs_net_exit(struct net *net)
+{
+	struct kvs_net *kn = kvs_net(net);
+
+	kvs_hooks_unregister(kn);
+	mutex_lock(&kn->lock);
+	kvs_service_flush(kn);
+	mutex_unlock(&kn->lock);
+	kvs_conn_table_destroy(&kn->conns);
+	kvs_services_exit(kn);
+	free_percpu(kn->drops);
+	kvs_stats_destroy(&kn->stats);
+}
+
+static struct pernet_operations kvs_net_ops = {
+	.init	= kvs_net_init,
+	.exit	= kvs_net_exit,
+	.id	= &kvs_net_id,
+	.size	= sizeof(struct kvs_net),
+};
+
+int kvs_netns_init(void)
+{
+	return register_pernet_subsys(&kvs_net_ops);
+}
+
+void kvs_netns_exit(void)
+{
+	unregister_pernet_subsys(&kvs_net_ops);
+}

@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Virtual services and their real servers (dests): the per-namespace
+ * service table, dest sets, scheduler binding and the reference counts
+ * that let connections outlive the configuration they were made with.
+ *
+ * Locking: every function here except kvs_service_lookup() and
+ * kvs_dest_put() runs under kvs_net.lock.  The data path reaches services
+ * through the rhashtable and dests through svc->dests, both under RCU, so
+ * anything it can see is freed only after a grace period.
+ */
+
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <net/addrconf.h>
+#include <net/ipv6.h>
+#include <net/route.h>
+
+#include "kvs.h"
+
+static const struct rhashtable_params svc_params = {
+	.head_offset		= offsetof(struct kvs_service, node),
+	.key_offset		= offsetof(struct kvs_service, key),
+	.key_len		= sizeof(struct kvs_service_key),
+	.automatic_shrinking	= true,
+};
+
+/*
+ * Published instead of NULL when a service has no dests, so readers never
+ * test for a missing set and removing the last dest needs no allocation.
+ */
+static struct kvs_dest_set no_dests;
+
+int kvs_services_init(struct kvs_net *kn)
+{
+	int err;
+
+	err = rhashtable_init(&kn->services, &svc_params);
+	if (err)
+		return err;
+	xa_init_flags(&kn->svc_ids, XA_FLAGS_ALLOC);
+	kn->next_svc_id = 0;
+	kn->num_services = 0;
+	return 0;
+}
+
+void kvs_services_exit(struct kvs_net *kn)
+{
+	mutex_lock(&kn->lock);
+	kvs_service_flush(kn);
+	mutex_unlock(&kn->lock);
+	rhashtable_destroy(&kn->services);
+	xa_destroy(&kn->svc_ids);
+}
+
+struct kvs_service *kvs_service_lookup(struct kvs_net *kn,
+				       const struct kvs_service_key *key)
+{
+	return rhashtable_lookup_fast(&kn->services, key, svc_params);
+}
+
+static void service_free_rcu(struct rcu_head *head)
+{
+	struct kvs_service *svc = container_of(head, struct kvs_service, rcu);
+
+	kvs_stats_destroy(&svc->stats);
+	kfree(svc);
+}
+
+/*
+ * The last reference may be dropped from a dest's RCU callback, long
+ * after the service left the table, or while a reader that found it in
+ * the table is still running: either way it needs its own grace period.
+ */
+static void service_put(struct kvs_service *svc)
+{
+	if (refcount_dec_and_test(&svc->refcnt))
+		call_rcu(&svc->rcu, service_free_rcu);
+}
+
+static void dest_free_rcu(struct rcu_head *head)
+{
+	struct kvs_dest *dest = container_of(head, struct kvs_dest, rcu);
+	struct kvs_service *svc = dest->svc;
+
+	kvs_stats_destroy(&dest->stats);
+	kfree(dest);
+	service_put(svc);
+}
+
+/* Any context: connections drop their dest from the data path and timers. */
+void kvs_dest_put(struct kvs_dest *dest)
+{
+	if (refcount_dec_and_test(&dest->refcnt))
+		call_rcu(&dest->rcu, dest_free_rcu);
+}
+
+/*
+ * Swap in @set and let the scheduler see the change; the old set stays
+ * readable to both the scheduler and the data path until a grace period.
+ */
+static void publish_dests(struct kvs_service *svc, struct kvs_dest_set *set)
+{
+	struct kvs_dest_set *old = kvs_dests_locked(svc);
+
+	rcu_assign_pointer(svc->dests, set);
+	kvs_sched_update(svc, old);
+	if (old != &no_dests)
+		kfree_rcu(old, rcu);
+}
+
+/* "none" binds no scheduler at all, as with the in-tree module. */
+static int sched_lookup(const char *name, struct kvs_scheduler **sched)
+{
+	*sched = NULL;
+	if (!strcmp(name, "none"))
+		return 0;
+	*sched = kvs_sched_get(name);
+	return *sched ? 0 : -ENOENT;
+}
+
+/* The checks shared by add and edit, after the scheduler is found. */
+static int service_conf_check(const struct kvs_service_conf *c)
+{
+	u32 plen = (__force u32)c->netmask;
+
+	/* kvs has no persistence engine: any name is an unknown one. */
+	if (c->pe_name[0])
+		return -ENOENT;
+	if (c->key.af == AF_INET6 && (plen < 1 || plen > 128))
+		return -EINVAL;
+	return 0;
+}
+
+static void service_apply_conf(struct kvs_service *svc,
+			       const struct kvs_service_conf *c)
+{
+	/* Seconds to jiffies wraps like the in-tree module's unsigned product. */
+	WRITE_ONCE(svc->timeout, c->timeout * HZ);
+	WRITE_ONCE(svc->netmask, c->netmask);
+	WRITE_ONCE(svc->flags, c->flags | IP_VS_SVC_F_HASHED);
+}
+
+static bool service_proto_ok(const struct kvs_service_key *key)
+{
+	if (key->fwmark)
+		return true;
+	return key->protocol == IPPROTO_TCP || key->protocol == IPPROTO_UDP ||
+	       key->protocol == IPPROTO_SCTP;
+}
+
+int kvs_service_add(struct kvs_net *kn, const struct kvs_service_conf *c)
+{
+	struct kvs_scheduler *sched;
+	struct kvs_service *svc;
+	int err;
+
+	lockdep_assert_held(&kn->lock);
+
+	if (kvs_service_lookup(kn, &c->key))
+		return -EEXIST;
+	if (!service_proto_ok(&c->key))
+		return -EINVAL;
+	err = sched_lookup(c->sched_name, &sched);
+	if (err)
+		return err;
+	err = service_conf_check(c);
+	if (err)
+		goto err_conf;
+	if (!kn->hooks_registered) {
+		err = kvs_hooks_register(kn);
+		if (err)
+			goto err_conf;
+	}
+
+	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
+	if (!svc) {
+		err = -ENOMEM;
+		goto err_conf;
+	}
+	err = kvs_stats_init(&svc->stats);
+	if (err)
+		goto err_stats;
+	svc->key = c->key;
+	svc->kn = kn;
+	refcount_set(&svc->refcnt, 1);
+	RCU_INIT_POINTER(svc->dests, &no_dests);
+	service_apply_conf(svc, c);
+
+	if (sched) {
+		err = kvs_sched_bind(svc, sched);
+		if (err)
+			goto err_bind;
+		sched = NULL;
+	}
+	err = xa_alloc_cyclic(&kn->svc_ids, &svc->id, svc, xa_limit_32b,
+			      &kn->next_svc_id, GFP_KERNEL);
+	if (err < 0)
+		goto err_id;
+	/* Last: from here on the data path can see the service. */
+	err = rhashtable_insert_fast(&kn->services, &svc->node, svc_params);
+	if (err)
+		goto err_hash;
+	kn->num_services++;
+	return 0;
+
+err_hash:
+	xa_erase(&kn->svc_ids, svc->id);
+err_id:
+	if (rcu_access_pointer(svc->sched))
+		kvs_sched_unbind(svc);
+err_bind:
+	kvs_stats_destroy(&svc->stats);
+err_stats:
+	kfree(svc);
+err_conf:
+	if (sched)
+		kvs_sched_put(sched);
+	return err;
+}
+
+int kvs_service_edit(struct kvs_service *svc, const struct kvs_service_conf *c)
+{
+	struct kvs_scheduler *sched, *old;
+	int err;
+
+	lockdep_assert_held(&svc->kn->lock);
+
+	err = sched_lookup(c->sched_name, &sched);
+	if (err)
+		return err;
+	err = service_conf_check(c);
+	if (err)
+		goto out;
+
+	old = rcu_dereference_protected(svc->sched,
+					lockdep_is_held(&svc->kn->lock));
+	if (sched != old) {
+		if (sched)
+			err = kvs_sched_rebind(svc, sched);
+		else
+			kvs_sched_unbind(svc);
+		if (err)
+			goto out;
+		/* The service owns the new scheduler's reference now. */
+		sched = NULL;
+	}
+	service_apply_conf(svc, c);
+out:
+	if (sched)
+		kvs_sched_put(sched);
+	return err;
+}
+
+int kvs_service_del(struct kvs_service *svc)
+{
+	struct kvs_net *kn = svc->kn;
+	struct kvs_dest_set *set;
+	unsigned int i;
+
+	lockdep_assert_held(&kn->lock);
+
+	rhashtable_remove_fast(&kn->services, &svc->node, svc_params);
+	xa_erase(&kn->svc_ids, svc->id);
+	kn->num_services--;
+	WRITE_ONCE(svc->flags, svc->flags & ~IP_VS_SVC_F_HASHED);
+
+	if (rcu_access_pointer(svc->sched))
+		kvs_sched_unbind(svc);
+
+	set = kvs_dests_locked(svc);
+	rcu_assign_pointer(svc->dests, &no_dests);
+	for (i = 0; i < set->n; i++) {
+		clear_bit(KVS_DEST_AVAILABLE, &set->dest[i]->flags);
+		kvs_dest_put(set->dest[i]);
+	}
+	if (set != &no_dests)
+		kfree_rcu(set, rcu);
+
+	service_put(svc);
+	return 0;
+}
+
+void kvs_service_flush(struct kvs_net *kn)
+{
+	struct kvs_service *svc;
+	unsigned long id;
+
+	lockdep_assert_held(&kn->lock);
+
+	xa_for_each(&kn->svc_ids, id, svc)
+		kvs_service_del(svc);
+}
+
+void kvs_service_zero(struct kvs_service *svc)
+{
+	struct kvs_dest_set *set = kvs_dests_locked(svc);
+	unsigned int i;
+
+	for (i = 0; i < set->n; i++)
+		kvs_stats_zero(&set->dest[i]->stats);
+	kvs_stats_zero(&svc->stats);
+}
+
+void kvs_zero_all(struct kvs_net *kn)
+{
+	struct kvs_service *svc;
+	unsigned long id;
+
+	lockdep_assert_held(&kn->lock);
+
+	xa_for_each(&kn->svc_ids, id, svc)
+		kvs_service_zero(svc);
+	kvs_stats_zero(&kn->stats);
+}
+
+static bool addr_equal(u16 af, const union nf_inet_addr *a,
+		       const union nf_inet_addr *b)
+{
+	if (af == AF_INET6)
+		return ipv6_addr_equal(&a->in6, &b->in6);
+	return a->ip == b->ip;
+}
+
+struct kvs_dest *kvs_dest_find(struct kvs_service *svc,
+			       const union nf_inet_addr *addr, __be16 port,
+			       u16 af)
+{
+	struct kvs_dest_set *set;
+	unsigned int i;
+
+	set = rcu_dereference_check(svc->dests,
+				    lockdep_is_held(&svc->kn->lock));
+	for (i = 0; i < set->n; i++) {
+		struct kvs_dest *dest = set->dest[i];
+
+		if (dest->af == af && dest->port == port &&
+		    addr_equal(af, &dest->addr, addr))
+			return dest;
+	}
+	return NULL;
+}
+
+/*
+ * The checks the in-tree module makes before looking a dest up, in its
+ * order; errnos are what ipvsadm turns into its messages.
+ */
+static int dest_conf_check(const struct kvs_service *svc,
+			   const struct kvs_dest_conf *c)
+{
+	/* Only tunnels can carry another family (and only with no sync). */
+	if (c->af != svc->key.af &&
+	    (c->conn_flags & IP_VS_CONN_F_FWD_MASK) != IP_VS_CONN_F_TUNNEL)
+		return -EINVAL;
+	if (c->weight < 0 || c->l_threshold > c->u_threshold)
+		return -ERANGE;
+	if (c->u_threshold > INT_MAX)
+		return -EINVAL;
+	if (c->tun_type == IP_VS_CONN_F_TUNNEL_TYPE_GUE && !c->tun_port)
+		return -EINVAL;
+	return 0;
+}
+
+/* A real server must be a unicast address, or one of ours. */
+static bool dest_addr_ok(struct net *net, const struct kvs_dest_conf *c)
+{
+	unsigned int type;
+
+	if (IS_ENABLED(CONFIG_IPV6) && c->af == AF_INET6) {
+		type = ipv6_addr_type(&c->addr.in6);
+		if ((type & IPV6_ADDR_UNICAST) && !(type & IPV6_ADDR_LINKLOCAL))
+			return true;
+		return ipv6_chk_addr(net, &c->addr.in6, NULL, 0);
+	}
+	type = inet_addr_type(net, c->addr.ip);
+	return type == RTN_LOCAL || type == RTN_UNICAST;
+}
+
+/*
+ * New thresholds move the overload mark at once; afterwards the data path
+ * sets it as connections reach u_threshold and clears it when they fall
+ * below l_threshold (or 3/4 of u_threshold when l_threshold is 0).
+ */
+static void dest_set_thresholds(struct kvs_dest *dest, u32 upper, u32 lower)
+{
+	u32 conns, low;
+
+	if (dest->u_threshold == upper && dest->l_threshold == lower)
+		return;
+	WRITE_ONCE(dest->u_threshold, upper);
+	WRITE_ONCE(dest->l_threshold, lower);
+	if (!upper) {
+		clear_bit(KVS_DEST_OVERLOAD, &dest->flags);
+		return;
+	}
+	low = lower ?: upper - (upper >> 2);
+	conns = max(atomic_read(&dest->activeconns) +
+		    atomic_read(&dest->inactconns), 0);
+	if (conns >= upper)
+		set_bit(KVS_DEST_OVERLOAD, &dest->flags);
+	else if (conns < low)
+		clear_bit(KVS_DEST_OVERLOAD, &dest->flags);
+}
+
+static void dest_apply_conf(struct kvs_dest *dest,
+			    const struct kvs_dest_conf *c)
+{
+	WRITE_ONCE(dest->conn_flags, c->conn_flags & IP_VS_CONN_F_FWD_MASK);
+	WRITE_ONCE(dest->weight, c->weight);
+	WRITE_ONCE(dest->tun_type, c->tun_type);
+	WRITE_ONCE(dest->tun_port, c->tun_port);
+	WRITE_ONCE(dest->tun_flags, c->tun_flags);
+	dest_set_thresholds(dest, c->u_threshold, c->l_threshold);
+}
+
+int kvs_dest_add(struct kvs_service *svc, const struct kvs_dest_conf *c)
+{
+	struct kvs_dest_set *old, *set;
+	struct kvs_dest *dest;
+	int err;
+
+	lockdep_assert_held(&svc->kn->lock);
+
+	err = dest_conf_check(svc, c);
+	if (err)
+		return err;
+	if (kvs_dest_find(svc, &c->addr, c->port, c->af))
+		return -EEXIST;
+	if (!dest_addr_ok(svc->kn->net, c))
+		return -EINVAL;
+
+	old = kvs_dests_locked(svc);
+	set = kmalloc(struct_size(set, dest, old->n + 1), GFP_KERNEL);
+	if (!set)
+		return -ENOMEM;
+	dest = kzalloc(sizeof(*dest), GFP_KERNEL);
+	if (!dest) {
+		err = -ENOMEM;
+		goto err_dest;
+	}
+	err = kvs_stats_init(&dest->stats);
+	if (err)
+		goto err_stats;
+
+	dest->af = c->af;
+	if (c->af == AF_INET6)
+		dest->addr.in6 = c->addr.in6;
+	else
+		dest->addr.ip = c->addr.ip;
+	dest->port = c->port;
+	dest_apply_conf(dest, c);
+	refcount_set(&dest->refcnt, 1);
+	refcount_inc(&svc->refcnt);
+	dest->svc = svc;
+	set_bit(KVS_DEST_AVAILABLE, &dest->flags);
+
+	/* Newest first, the order the in-tree schedulers walk. */
+	set->n = old->n + 1;
+	set->dest[0] = dest;
+	memcpy(&set->dest[1], old->dest, old->n * sizeof(old->dest[0]));
+	publish_dests(svc, set);
+	return 0;
+
+err_stats:
+	kfree(dest);
+err_dest:
+	kfree(set);
+	return err;
+}
+
+int kvs_dest_edit(struct kvs_service *svc, const struct kvs_dest_conf *c)
+{
+	struct kvs_dest *dest;
+	int err;
+
+	lockdep_assert_held(&svc->kn->lock);
+
+	err = dest_conf_check(svc, c);
+	if (err)
+		return err;
+	dest = kvs_dest_find(svc, &c->addr, c->port, c->af);
+	if (!dest)
+		return -ENOENT;
+	dest_apply_conf(dest, c);
+	kvs_sched_update(svc, kvs_dests_locked(svc));
+	return 0;
+}
+
+int kvs_dest_del(struct kvs_service *svc, const union nf_inet_addr *addr,
+		 __be16 port, u16 af)
+{
+	struct kvs_dest_set *old, *set;
+	struct kvs_dest *dest;
+	unsigned int i, n = 0;
+
+	lockdep_assert_held(&svc->kn->lock);
+
+	dest = kvs_dest_find(svc, addr, port, af);
+	if (!dest)
+		return -ENOENT;
+
+	old = kvs_dests_locked(svc);
+	if (old->n == 1) {
+		set = &no_dests;
+	} else {
+		set = kmalloc(struct_size(set, dest, old->n - 1), GFP_KERNEL);
+		if (!set)
+			return -ENOMEM;
+		for (i = 0; i < old->n; i++)
+			if (old->dest[i] != dest)
+				set->dest[n++] = old->dest[i];
+		set->n = n;
+	}
+	clear_bit(KVS_DEST_AVAILABLE, &dest->flags);
+	/* The scheduler lets go of @dest before its last reference can. */
+	publish_dests(svc, set);
+	kvs_dest_put(dest);
+	return 0;
+}

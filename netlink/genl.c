@@ -1,0 +1,798 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "IPVS" generic netlink family, as stock ipvsadm/libipvs speak it:
+ * request parsing, replies and dumps.  The semantics live in
+ * core/service.c; this file only translates, and answers each request
+ * with the errno the in-tree module gives, since ipvsadm turns errnos
+ * into its messages.
+ *
+ * Every command runs under kvs_net.lock, dumps included: a dump holds it
+ * for one skb at a time and resumes by service id (services) or by
+ * position in the dest set (dests), so a full listing stays O(n).
+ */
+
+#include <linux/ipv6.h>
+#include <linux/netdevice.h>
+#include <net/genetlink.h>
+#include <net/ipv6.h>
+
+#include "genl.h"
+
+/*
+ * The wire contract (uapi <linux/ip_vs.h>).  Requests may omit
+ * NLA_F_NESTED, so nests are parsed leniently, but every attribute
+ * below is checked against its policy.
+ *
+ * IPVS_CMD_ATTR_SERVICE            nest (service)
+ *   AF                             u16     AF_INET or AF_INET6
+ *   FWMARK                         u32     } a fwmark service, or
+ *   PROTOCOL                       u16     } a protocol service
+ *   ADDR                           16 B    } (union nf_inet_addr)
+ *   PORT                           be16    }
+ *   SCHED_NAME                     string  "none" for no scheduler
+ *   PE_NAME                        string  none in kvs yet
+ *   FLAGS                          struct ip_vs_flags {flags, mask}
+ *   TIMEOUT                        u32     persistence, seconds
+ *   NETMASK                        be32    IPv6: prefix length
+ *   STATS / STATS64                nest (stats), replies only
+ * IPVS_CMD_ATTR_DEST               nest (dest)
+ *   ADDR 16 B, PORT be16, ADDR_FAMILY u16 (0 or absent: the service's)
+ *   FWD_METHOD u32, WEIGHT u32 (as s32), U_THRESH u32, L_THRESH u32
+ *   TUN_TYPE u8, TUN_PORT be16, TUN_FLAGS u16
+ *   ACTIVE_CONNS, INACT_CONNS, PERSIST_CONNS u32, STATS/STATS64: replies
+ * IPVS_CMD_ATTR_DAEMON             nest (daemon)
+ *   STATE u32, MCAST_IFN string, SYNC_ID u32, SYNC_MAXLEN u16,
+ *   MCAST_GROUP be32, MCAST_GROUP6 16 B, MCAST_PORT u16, MCAST_TTL u8
+ * IPVS_CMD_ATTR_TIMEOUT_{TCP,TCP_FIN,UDP}  u32 seconds, 0 = unchanged
+ * GET_INFO replies IPVS_INFO_ATTR_VERSION and _CONN_TAB_SIZE, both u32.
+ */
+static const struct nla_policy stats_policy[IPVS_STATS_ATTR_MAX + 1] = {
+	[IPVS_STATS_ATTR_CONNS]		= { .type = NLA_U32 },
+	[IPVS_STATS_ATTR_INPKTS]	= { .type = NLA_U32 },
+	[IPVS_STATS_ATTR_OUTPKTS]	= { .type = NLA_U32 },
+	[IPVS_STATS_ATTR_INBYTES]	= { .type = NLA_U64 },
+	[IPVS_STATS_ATTR_OUTBYTES]	= { .type = NLA_U64 },
+	[IPVS_STATS_ATTR_CPS]		= { .type = NLA_U32 },
+	[IPVS_STATS_ATTR_INPPS]		= { .type = NLA_U32 },
+	[IPVS_STATS_ATTR_OUTPPS]	= { .type = NLA_U32 },
+	[IPVS_STATS_ATTR_INBPS]		= { .type = NLA_U32 },
+	[IPVS_STATS_ATTR_OUTBPS]	= { .type = NLA_U32 },
+};
+
+static const struct nla_policy stats64_policy[IPVS_STATS_ATTR_MAX + 1] = {
+	[IPVS_STATS_ATTR_CONNS]		= { .type = NLA_U64 },
+	[IPVS_STATS_ATTR_INPKTS]	= { .type = NLA_U64 },
+	[IPVS_STATS_ATTR_OUTPKTS]	= { .type = NLA_U64 },
+	[IPVS_STATS_ATTR_INBYTES]	= { .type = NLA_U64 },
+	[IPVS_STATS_ATTR_OUTBYTES]	= { .type = NLA_U64 },
+	[IPVS_STATS_ATTR_CPS]		= { .type = NLA_U64 },
+	[IPVS_STATS_ATTR_INPPS]		= { .type = NLA_U64 },
+	[IPVS_STATS_ATTR_OUTPPS]	= { .type = NLA_U64 },
+	[IPVS_STATS_ATTR_INBPS]		= { .type = NLA_U64 },
+	[IPVS_STATS_ATTR_OUTBPS]	= { .type = NLA_U64 },
+};
+
+static const struct nla_policy svc_policy[IPVS_SVC_ATTR_MAX + 1] = {
+	[IPVS_SVC_ATTR_AF]		= { .type = NLA_U16 },
+	[IPVS_SVC_ATTR_PROTOCOL]	= { .type = NLA_U16 },
+	[IPVS_SVC_ATTR_ADDR]		= { .type = NLA_BINARY,
+					    .len = sizeof(union nf_inet_addr) },
+	[IPVS_SVC_ATTR_PORT]		= { .type = NLA_U16 },
+	[IPVS_SVC_ATTR_FWMARK]		= { .type = NLA_U32 },
+	[IPVS_SVC_ATTR_SCHED_NAME]	= { .type = NLA_NUL_STRING,
+					    .len = IP_VS_SCHEDNAME_MAXLEN - 1 },
+	[IPVS_SVC_ATTR_FLAGS]		= { .type = NLA_BINARY,
+					    .len = sizeof(struct ip_vs_flags) },
+	[IPVS_SVC_ATTR_TIMEOUT]		= { .type = NLA_U32 },
+	[IPVS_SVC_ATTR_NETMASK]		= { .type = NLA_U32 },
+	[IPVS_SVC_ATTR_STATS]		= NLA_POLICY_NESTED(stats_policy),
+	/* One more byte than the field: the in-tree module accepts it. */
+	[IPVS_SVC_ATTR_PE_NAME]		= { .type = NLA_NUL_STRING,
+					    .len = IP_VS_PENAME_MAXLEN },
+	[IPVS_SVC_ATTR_STATS64]		= NLA_POLICY_NESTED(stats64_policy),
+};
+
+static const struct nla_policy dest_policy[IPVS_DEST_ATTR_MAX + 1] = {
+	[IPVS_DEST_ATTR_ADDR]		= { .type = NLA_BINARY,
+					    .len = sizeof(union nf_inet_addr) },
+	[IPVS_DEST_ATTR_PORT]		= { .type = NLA_U16 },
+	[IPVS_DEST_ATTR_FWD_METHOD]	= { .type = NLA_U32 },
+	[IPVS_DEST_ATTR_WEIGHT]		= { .type = NLA_U32 },
+	[IPVS_DEST_ATTR_U_THRESH]	= { .type = NLA_U32 },
+	[IPVS_DEST_ATTR_L_THRESH]	= { .type = NLA_U32 },
+	[IPVS_DEST_ATTR_ACTIVE_CONNS]	= { .type = NLA_U32 },
+	[IPVS_DEST_ATTR_INACT_CONNS]	= { .type = NLA_U32 },
+	[IPVS_DEST_ATTR_PERSIST_CONNS]	= { .type = NLA_U32 },
+	[IPVS_DEST_ATTR_STATS]		= NLA_POLICY_NESTED(stats_policy),
+	[IPVS_DEST_ATTR_ADDR_FAMILY]	= { .type = NLA_U16 },
+	[IPVS_DEST_ATTR_STATS64]	= NLA_POLICY_NESTED(stats64_policy),
+	[IPVS_DEST_ATTR_TUN_TYPE]	= { .type = NLA_U8 },
+	[IPVS_DEST_ATTR_TUN_PORT]	= { .type = NLA_U16 },
+	[IPVS_DEST_ATTR_TUN_FLAGS]	= { .type = NLA_U16 },
+};
+
+static const struct nla_policy daemon_policy[IPVS_DAEMON_ATTR_MAX + 1] = {
+	[IPVS_DAEMON_ATTR_STATE]	= { .type = NLA_U32 },
+	[IPVS_DAEMON_ATTR_MCAST_IFN]	= { .type = NLA_NUL_STRING,
+					    .len = IP_VS_IFNAME_MAXLEN - 1 },
+	[IPVS_DAEMON_ATTR_SYNC_ID]	= { .type = NLA_U32 },
+	[IPVS_DAEMON_ATTR_SYNC_MAXLEN]	= { .type = NLA_U16 },
+	[IPVS_DAEMON_ATTR_MCAST_GROUP]	= { .type = NLA_U32 },
+	[IPVS_DAEMON_ATTR_MCAST_GROUP6]	= NLA_POLICY_MIN_LEN(sizeof(struct in6_addr)),
+	[IPVS_DAEMON_ATTR_MCAST_PORT]	= { .type = NLA_U16 },
+	[IPVS_DAEMON_ATTR_MCAST_TTL]	= { .type = NLA_U8 },
+};
+
+static const struct nla_policy cmd_policy[IPVS_CMD_ATTR_MAX + 1] = {
+	[IPVS_CMD_ATTR_SERVICE]		= { .type = NLA_NESTED },
+	[IPVS_CMD_ATTR_DEST]		= { .type = NLA_NESTED },
+	[IPVS_CMD_ATTR_DAEMON]		= { .type = NLA_NESTED },
+	[IPVS_CMD_ATTR_TIMEOUT_TCP]	= { .type = NLA_U32 },
+	[IPVS_CMD_ATTR_TIMEOUT_TCP_FIN]	= { .type = NLA_U32 },
+	[IPVS_CMD_ATTR_TIMEOUT_UDP]	= { .type = NLA_U32 },
+};
+
+static struct genl_family family;
+
+static bool af_supported(u16 af)
+{
+	return af == AF_INET || (af == AF_INET6 && ipv6_mod_enabled());
+}
+
+int kvs_genl_parse_service(const struct nlattr *nest,
+			   struct kvs_service_conf *c, u32 *flags_mask,
+			   bool full)
+{
+	struct nlattr *a[IPVS_SVC_ATTR_MAX + 1];
+	struct kvs_service_key *key = &c->key;
+	struct ip_vs_flags flags = {};
+
+	if (!nest || nla_parse_nested_deprecated(a, IPVS_SVC_ATTR_MAX, nest,
+						 svc_policy, NULL))
+		return -EINVAL;
+	if (!a[IPVS_SVC_ATTR_AF] ||
+	    !(a[IPVS_SVC_ATTR_FWMARK] || (a[IPVS_SVC_ATTR_PROTOCOL] &&
+					  a[IPVS_SVC_ATTR_ADDR] &&
+					  a[IPVS_SVC_ATTR_PORT])))
+		return -EINVAL;
+
+	memset(c, 0, sizeof(*c));
+	key->af = nla_get_u16(a[IPVS_SVC_ATTR_AF]);
+	if (!af_supported(key->af))
+		return -EAFNOSUPPORT;
+	if (a[IPVS_SVC_ATTR_FWMARK]) {
+		key->fwmark = nla_get_u32(a[IPVS_SVC_ATTR_FWMARK]);
+		/* The in-tree module takes fwmark 0 as TCP 0.0.0.0:0. */
+		if (!key->fwmark)
+			key->protocol = IPPROTO_TCP;
+	} else {
+		key->protocol = nla_get_u16(a[IPVS_SVC_ATTR_PROTOCOL]);
+		/* Only the family's bytes, so the key hashes canonically. */
+		nla_memcpy(&key->addr, a[IPVS_SVC_ATTR_ADDR],
+			   key->af == AF_INET ? sizeof(key->addr.ip) :
+						sizeof(key->addr));
+		key->port = nla_get_be16(a[IPVS_SVC_ATTR_PORT]);
+	}
+	if (!full)
+		return 0;
+
+	if (!a[IPVS_SVC_ATTR_SCHED_NAME] || !a[IPVS_SVC_ATTR_FLAGS] ||
+	    !a[IPVS_SVC_ATTR_TIMEOUT] || !a[IPVS_SVC_ATTR_NETMASK])
+		return -EINVAL;
+	nla_memcpy(&flags, a[IPVS_SVC_ATTR_FLAGS], sizeof(flags));
+	c->flags = flags.flags & flags.mask;
+	*flags_mask = flags.mask;
+	nla_strscpy(c->sched_name, a[IPVS_SVC_ATTR_SCHED_NAME],
+		    sizeof(c->sched_name));
+	/* Truncation is harmless: any non-empty name is refused. */
+	if (a[IPVS_SVC_ATTR_PE_NAME])
+		nla_strscpy(c->pe_name, a[IPVS_SVC_ATTR_PE_NAME],
+			    sizeof(c->pe_name));
+	c->timeout = nla_get_u32(a[IPVS_SVC_ATTR_TIMEOUT]);
+	c->netmask = nla_get_be32(a[IPVS_SVC_ATTR_NETMASK]);
+	return 0;
+}
+
+int kvs_genl_parse_dest(const struct nlattr *nest, struct kvs_dest_conf *c,
+			bool full)
+{
+	struct nlattr *a[IPVS_DEST_ATTR_MAX + 1];
+
+	if (!nest || nla_parse_nested_deprecated(a, IPVS_DEST_ATTR_MAX, nest,
+						 dest_policy, NULL))
+		return -EINVAL;
+	if (!a[IPVS_DEST_ATTR_ADDR] || !a[IPVS_DEST_ATTR_PORT])
+		return -EINVAL;
+
+	memset(c, 0, sizeof(*c));
+	nla_memcpy(&c->addr, a[IPVS_DEST_ATTR_ADDR], sizeof(c->addr));
+	c->port = nla_get_be16(a[IPVS_DEST_ATTR_PORT]);
+	if (a[IPVS_DEST_ATTR_ADDR_FAMILY])
+		c->af = nla_get_u16(a[IPVS_DEST_ATTR_ADDR_FAMILY]);
+	if (!full)
+		return 0;
+
+	if (!a[IPVS_DEST_ATTR_FWD_METHOD] || !a[IPVS_DEST_ATTR_WEIGHT] ||
+	    !a[IPVS_DEST_ATTR_U_THRESH] || !a[IPVS_DEST_ATTR_L_THRESH])
+		return -EINVAL;
+	c->conn_flags = nla_get_u32(a[IPVS_DEST_ATTR_FWD_METHOD]) &
+			IP_VS_CONN_F_FWD_MASK;
+	/* Sent unsigned; a huge weight is a negative one, refused later. */
+	c->weight = (int)nla_get_u32(a[IPVS_DEST_ATTR_WEIGHT]);
+	c->u_threshold = nla_get_u32(a[IPVS_DEST_ATTR_U_THRESH]);
+	c->l_threshold = nla_get_u32(a[IPVS_DEST_ATTR_L_THRESH]);
+	if (a[IPVS_DEST_ATTR_TUN_TYPE])
+		c->tun_type = nla_get_u8(a[IPVS_DEST_ATTR_TUN_TYPE]);
+	if (a[IPVS_DEST_ATTR_TUN_PORT])
+		c->tun_port = nla_get_be16(a[IPVS_DEST_ATTR_TUN_PORT]);
+	if (a[IPVS_DEST_ATTR_TUN_FLAGS])
+		c->tun_flags = nla_get_u16(a[IPVS_DEST_ATTR_TUN_FLAGS]);
+	return 0;
+}
+
+static struct kvs_net *info_kvs_net(struct genl_info *info)
+{
+	return kvs_net(genl_info_net(info));
+}
+
+/* Parse the request's service nest and find it; NULL in *svc if absent. */
+static int find_service(struct kvs_net *kn, const struct nlattr *nest,
+			struct kvs_service **svc)
+{
+	struct kvs_service_conf c;
+	int err;
+
+	err = kvs_genl_parse_service(nest, &c, NULL, false);
+	if (err)
+		return err;
+	*svc = kvs_service_lookup(kn, &c.key);
+	return 0;
+}
+
+static int service_cmd(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kvs_net *kn = info_kvs_net(info);
+	u8 cmd = info->genlhdr->cmd;
+	struct kvs_service_conf c;
+	struct kvs_service *svc;
+	u32 mask = 0;
+	int err;
+
+	err = kvs_genl_parse_service(info->attrs[IPVS_CMD_ATTR_SERVICE], &c,
+				     &mask, cmd != IPVS_CMD_DEL_SERVICE);
+	if (err)
+		return err;
+
+	mutex_lock(&kn->lock);
+	svc = kvs_service_lookup(kn, &c.key);
+	if (cmd == IPVS_CMD_NEW_SERVICE) {
+		err = svc ? -EEXIST : kvs_service_add(kn, &c);
+	} else if (!svc) {
+		err = -ESRCH;
+	} else if (cmd == IPVS_CMD_SET_SERVICE) {
+		c.flags |= svc->flags & ~mask;
+		err = kvs_service_edit(svc, &c);
+	} else {
+		err = kvs_service_del(svc);
+	}
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+static int dest_cmd(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kvs_net *kn = info_kvs_net(info);
+	u8 cmd = info->genlhdr->cmd;
+	struct kvs_service *svc;
+	struct kvs_dest_conf d;
+	int err;
+
+	mutex_lock(&kn->lock);
+	err = find_service(kn, info->attrs[IPVS_CMD_ATTR_SERVICE], &svc);
+	if (err)
+		goto out;
+	if (!svc) {
+		err = -ESRCH;
+		goto out;
+	}
+	err = kvs_genl_parse_dest(info->attrs[IPVS_CMD_ATTR_DEST], &d,
+				  cmd != IPVS_CMD_DEL_DEST);
+	if (err)
+		goto out;
+	/* Old clients send no family: it is the service's. */
+	if (!d.af)
+		d.af = svc->key.af;
+	if (!af_supported(d.af)) {
+		err = -EAFNOSUPPORT;
+		goto out;
+	}
+
+	if (cmd == IPVS_CMD_NEW_DEST)
+		err = kvs_dest_add(svc, &d);
+	else if (cmd == IPVS_CMD_SET_DEST)
+		err = kvs_dest_edit(svc, &d);
+	else
+		err = kvs_dest_del(svc, &d.addr, d.port, d.af);
+out:
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+static int zero_cmd(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *nest = info->attrs[IPVS_CMD_ATTR_SERVICE];
+	struct kvs_net *kn = info_kvs_net(info);
+	struct kvs_service *svc;
+	int err = 0;
+
+	mutex_lock(&kn->lock);
+	if (!nest) {
+		kvs_zero_all(kn);
+		goto out;
+	}
+	err = find_service(kn, nest, &svc);
+	if (err)
+		goto out;
+	if (svc)
+		kvs_service_zero(svc);
+	else
+		err = -ESRCH;
+out:
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+static int flush_cmd(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kvs_net *kn = info_kvs_net(info);
+
+	mutex_lock(&kn->lock);
+	kvs_service_flush(kn);
+	mutex_unlock(&kn->lock);
+	return 0;
+}
+
+/* The three timeouts ipvsadm --set and -L --timeout handle, in seconds. */
+static unsigned int *timeout_slot(struct kvs_net *kn, int attr)
+{
+	switch (attr) {
+	case IPVS_CMD_ATTR_TIMEOUT_TCP:
+		return &kn->tcp_timeout[KVS_TCP_S_ESTABLISHED];
+	case IPVS_CMD_ATTR_TIMEOUT_TCP_FIN:
+		return &kn->tcp_timeout[KVS_TCP_S_FIN_WAIT];
+	default:
+		return &kn->udp_timeout[KVS_UDP_S_NORMAL];
+	}
+}
+
+#define TIMEOUT_ATTRS	3
+
+static int set_config_cmd(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kvs_net *kn = info_kvs_net(info);
+	u32 secs[TIMEOUT_ATTRS];
+	int i, attr, err = 0;
+
+	mutex_lock(&kn->lock);
+	/* All or nothing: check every value before changing any. */
+	for (i = 0; i < TIMEOUT_ATTRS; i++) {
+		attr = IPVS_CMD_ATTR_TIMEOUT_TCP + i;
+		secs[i] = info->attrs[attr] ? nla_get_u32(info->attrs[attr]) :
+			  *timeout_slot(kn, attr) / HZ;
+		if (secs[i] > INT_MAX / HZ)
+			err = -EINVAL;
+	}
+	for (i = 0; !err && i < TIMEOUT_ATTRS; i++)
+		if (secs[i])
+			WRITE_ONCE(*timeout_slot(kn, IPVS_CMD_ATTR_TIMEOUT_TCP + i),
+				   secs[i] * HZ);
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+static int fill_stats(struct sk_buff *skb, int attr, int attr64,
+		      const struct kvs_stats *stats)
+{
+	struct kvs_counters c;
+	struct nlattr *nest;
+	int i;
+
+	kvs_stats_read(stats, &c);
+
+	nest = nla_nest_start_noflag(skb, attr);
+	if (!nest)
+		return -EMSGSIZE;
+	/* The 32-bit nest truncates, as it always has for old clients. */
+	if (nla_put_u32(skb, IPVS_STATS_ATTR_CONNS, (u32)c.conns) ||
+	    nla_put_u32(skb, IPVS_STATS_ATTR_INPKTS, (u32)c.inpkts) ||
+	    nla_put_u32(skb, IPVS_STATS_ATTR_OUTPKTS, (u32)c.outpkts) ||
+	    nla_put_u64_64bit(skb, IPVS_STATS_ATTR_INBYTES, c.inbytes,
+			      IPVS_STATS_ATTR_PAD) ||
+	    nla_put_u64_64bit(skb, IPVS_STATS_ATTR_OUTBYTES, c.outbytes,
+			      IPVS_STATS_ATTR_PAD))
+		goto cancel;
+	/* kvs estimates no rates yet. */
+	for (i = IPVS_STATS_ATTR_CPS; i <= IPVS_STATS_ATTR_OUTBPS; i++)
+		if (nla_put_u32(skb, i, 0))
+			goto cancel;
+	nla_nest_end(skb, nest);
+
+	nest = nla_nest_start_noflag(skb, attr64);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, IPVS_STATS_ATTR_CONNS, c.conns,
+			      IPVS_STATS_ATTR_PAD) ||
+	    nla_put_u64_64bit(skb, IPVS_STATS_ATTR_INPKTS, c.inpkts,
+			      IPVS_STATS_ATTR_PAD) ||
+	    nla_put_u64_64bit(skb, IPVS_STATS_ATTR_OUTPKTS, c.outpkts,
+			      IPVS_STATS_ATTR_PAD) ||
+	    nla_put_u64_64bit(skb, IPVS_STATS_ATTR_INBYTES, c.inbytes,
+			      IPVS_STATS_ATTR_PAD) ||
+	    nla_put_u64_64bit(skb, IPVS_STATS_ATTR_OUTBYTES, c.outbytes,
+			      IPVS_STATS_ATTR_PAD))
+		goto cancel;
+	for (i = IPVS_STATS_ATTR_CPS; i <= IPVS_STATS_ATTR_OUTBPS; i++)
+		if (nla_put_u64_64bit(skb, i, 0, IPVS_STATS_ATTR_PAD))
+			goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/*
+ * Addresses go out as the whole 16-byte union, zero-padded for IPv4, as
+ * the in-tree module sends them: libipvs copies that many bytes.
+ */
+static int put_addr(struct sk_buff *skb, int attr,
+		    const union nf_inet_addr *addr)
+{
+	return nla_put(skb, attr, sizeof(*addr), addr);
+}
+
+static int fill_service(struct sk_buff *skb, struct kvs_service *svc)
+{
+	const struct kvs_service_key *key = &svc->key;
+	struct ip_vs_flags flags = { .flags = svc->flags, .mask = ~0U };
+	struct kvs_scheduler *sched;
+	struct nlattr *nest;
+
+	sched = rcu_dereference_protected(svc->sched,
+					  lockdep_is_held(&svc->kn->lock));
+	nest = nla_nest_start_noflag(skb, IPVS_CMD_ATTR_SERVICE);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u16(skb, IPVS_SVC_ATTR_AF, key->af))
+		goto cancel;
+	if (key->fwmark) {
+		if (nla_put_u32(skb, IPVS_SVC_ATTR_FWMARK, key->fwmark))
+			goto cancel;
+	} else if (nla_put_u16(skb, IPVS_SVC_ATTR_PROTOCOL, key->protocol) ||
+		   put_addr(skb, IPVS_SVC_ATTR_ADDR, &key->addr) ||
+		   nla_put_be16(skb, IPVS_SVC_ATTR_PORT, key->port)) {
+		goto cancel;
+	}
+	if (nla_put_string(skb, IPVS_SVC_ATTR_SCHED_NAME,
+			   sched ? sched->name : "none") ||
+	    (svc->pe_name[0] &&
+	     nla_put_string(skb, IPVS_SVC_ATTR_PE_NAME, svc->pe_name)) ||
+	    nla_put(skb, IPVS_SVC_ATTR_FLAGS, sizeof(flags), &flags) ||
+	    nla_put_u32(skb, IPVS_SVC_ATTR_TIMEOUT, svc->timeout / HZ) ||
+	    nla_put_be32(skb, IPVS_SVC_ATTR_NETMASK, svc->netmask) ||
+	    fill_stats(skb, IPVS_SVC_ATTR_STATS, IPVS_SVC_ATTR_STATS64,
+		       &svc->stats))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int fill_dest(struct sk_buff *skb, const struct kvs_dest *dest)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start_noflag(skb, IPVS_CMD_ATTR_DEST);
+	if (!nest)
+		return -EMSGSIZE;
+	if (put_addr(skb, IPVS_DEST_ATTR_ADDR, &dest->addr) ||
+	    nla_put_be16(skb, IPVS_DEST_ATTR_PORT, dest->port) ||
+	    nla_put_u32(skb, IPVS_DEST_ATTR_FWD_METHOD,
+			dest->conn_flags & IP_VS_CONN_F_FWD_MASK) ||
+	    nla_put_u32(skb, IPVS_DEST_ATTR_WEIGHT, dest->weight) ||
+	    nla_put_u8(skb, IPVS_DEST_ATTR_TUN_TYPE, dest->tun_type) ||
+	    nla_put_be16(skb, IPVS_DEST_ATTR_TUN_PORT, dest->tun_port) ||
+	    nla_put_u16(skb, IPVS_DEST_ATTR_TUN_FLAGS, dest->tun_flags) ||
+	    nla_put_u32(skb, IPVS_DEST_ATTR_U_THRESH, dest->u_threshold) ||
+	    nla_put_u32(skb, IPVS_DEST_ATTR_L_THRESH, dest->l_threshold) ||
+	    nla_put_u32(skb, IPVS_DEST_ATTR_ACTIVE_CONNS,
+			max(atomic_read(&dest->activeconns), 0)) ||
+	    nla_put_u32(skb, IPVS_DEST_ATTR_INACT_CONNS,
+			max(atomic_read(&dest->inactconns), 0)) ||
+	    nla_put_u32(skb, IPVS_DEST_ATTR_PERSIST_CONNS,
+			max(atomic_read(&dest->persistconns), 0)) ||
+	    nla_put_u16(skb, IPVS_DEST_ATTR_ADDR_FAMILY, dest->af) ||
+	    fill_stats(skb, IPVS_DEST_ATTR_STATS, IPVS_DEST_ATTR_STATS64,
+		       &dest->stats))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static void *dump_msg(struct sk_buff *skb, struct netlink_callback *cb,
+		      u8 cmd)
+{
+	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			   &family, NLM_F_MULTI, cmd);
+}
+
+static int dump_services(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct kvs_net *kn = kvs_net(sock_net(skb->sk));
+	unsigned long id, next = cb->args[0];
+	struct kvs_service *svc;
+	void *hdr;
+
+	mutex_lock(&kn->lock);
+	xa_for_each_start(&kn->svc_ids, id, svc, cb->args[0]) {
+		hdr = dump_msg(skb, cb, IPVS_CMD_NEW_SERVICE);
+		if (!hdr)
+			break;
+		if (fill_service(skb, svc)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		next = id + 1;
+	}
+	mutex_unlock(&kn->lock);
+	cb->args[0] = next;
+	return skb->len;
+}
+
+/* An unknown or malformed service dumps nothing, as in-tree. */
+static int dump_dests(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct kvs_net *kn = kvs_net(sock_net(skb->sk));
+	struct nlattr *attrs[IPVS_CMD_ATTR_MAX + 1];
+	struct kvs_dest_set *set;
+	struct kvs_service *svc;
+	unsigned int i;
+	void *hdr;
+
+	if (nlmsg_parse_deprecated(cb->nlh, GENL_HDRLEN, attrs,
+				   IPVS_CMD_ATTR_MAX, cmd_policy, cb->extack))
+		return 0;
+
+	mutex_lock(&kn->lock);
+	if (find_service(kn, attrs[IPVS_CMD_ATTR_SERVICE], &svc) || !svc)
+		goto out;
+	set = kvs_dests_locked(svc);
+	for (i = cb->args[0]; i < set->n; i++) {
+		hdr = dump_msg(skb, cb, IPVS_CMD_NEW_DEST);
+		if (!hdr)
+			break;
+		if (fill_dest(skb, set->dest[i])) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = i;
+out:
+	mutex_unlock(&kn->lock);
+	return skb->len;
+}
+
+/* Replies to doit requests; @fill runs under kvs_net.lock. */
+static int reply(struct genl_info *info, u8 cmd,
+		 int (*fill)(struct sk_buff *msg, struct genl_info *info))
+{
+	struct kvs_net *kn = info_kvs_net(info);
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &family, 0, cmd);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_put;
+	}
+	mutex_lock(&kn->lock);
+	err = fill(msg, info);
+	mutex_unlock(&kn->lock);
+	if (err)
+		goto err_put;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_put:
+	nlmsg_free(msg);
+	return err;
+}
+
+static int fill_get_service(struct sk_buff *msg, struct genl_info *info)
+{
+	struct kvs_service *svc;
+	int err;
+
+	err = find_service(info_kvs_net(info),
+			   info->attrs[IPVS_CMD_ATTR_SERVICE], &svc);
+	if (err)
+		return err;
+	return svc ? fill_service(msg, svc) : -ESRCH;
+}
+
+static int get_service_cmd(struct sk_buff *skb, struct genl_info *info)
+{
+	return reply(info, IPVS_CMD_NEW_SERVICE, fill_get_service);
+}
+
+static int fill_config(struct sk_buff *msg, struct genl_info *info)
+{
+	struct kvs_net *kn = info_kvs_net(info);
+	int attr;
+
+	for (attr = IPVS_CMD_ATTR_TIMEOUT_TCP;
+	     attr < IPVS_CMD_ATTR_TIMEOUT_TCP + TIMEOUT_ATTRS; attr++)
+		if (nla_put_u32(msg, attr, *timeout_slot(kn, attr) / HZ))
+			return -EMSGSIZE;
+	return 0;
+}
+
+static int get_config_cmd(struct sk_buff *skb, struct genl_info *info)
+{
+	return reply(info, IPVS_CMD_SET_CONFIG, fill_config);
+}
+
+static int fill_info(struct sk_buff *msg, struct genl_info *info)
+{
+	if (nla_put_u32(msg, IPVS_INFO_ATTR_VERSION, KVS_VERSION_CODE) ||
+	    nla_put_u32(msg, IPVS_INFO_ATTR_CONN_TAB_SIZE, kvs_conn_tab_size()))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int get_info_cmd(struct sk_buff *skb, struct genl_info *info)
+{
+	return reply(info, IPVS_CMD_SET_INFO, fill_info);
+}
+
+/*
+ * kvs has no connection sync daemon yet.  Requests are checked as the
+ * in-tree module checks them, so malformed ones fail the same way; then
+ * stopping finds nothing running and starting is not supported.
+ */
+static int daemon_start(struct net *net, struct nlattr **a, u32 state)
+{
+	char ifname[IP_VS_IFNAME_MAXLEN];
+	struct nlattr *group = a[IPVS_DAEMON_ATTR_MCAST_GROUP];
+	struct nlattr *group6 = a[IPVS_DAEMON_ATTR_MCAST_GROUP6];
+	bool found;
+
+	if (!a[IPVS_DAEMON_ATTR_MCAST_IFN] || !a[IPVS_DAEMON_ATTR_SYNC_ID])
+		return -EINVAL;
+	if (group) {
+		if (!ipv4_is_multicast(nla_get_in_addr(group)))
+			return -EINVAL;
+	} else if (group6) {
+		struct in6_addr addr = nla_get_in6_addr(group6);
+
+		if (!(ipv6_addr_type(&addr) & IPV6_ADDR_MULTICAST))
+			return -EINVAL;
+	}
+	nla_strscpy(ifname, a[IPVS_DAEMON_ATTR_MCAST_IFN], sizeof(ifname));
+	rcu_read_lock();
+	found = dev_get_by_name_rcu(net, ifname);
+	rcu_read_unlock();
+	if (!found)
+		return -ENODEV;
+	if (state != IP_VS_STATE_MASTER && state != IP_VS_STATE_BACKUP)
+		return -EINVAL;
+	return -EOPNOTSUPP;
+}
+
+static int daemon_cmd(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *nest = info->attrs[IPVS_CMD_ATTR_DAEMON];
+	struct nlattr *a[IPVS_DAEMON_ATTR_MAX + 1];
+	u32 state;
+
+	if (!nest || nla_parse_nested_deprecated(a, IPVS_DAEMON_ATTR_MAX, nest,
+						 daemon_policy, info->extack))
+		return -EINVAL;
+	if (!a[IPVS_DAEMON_ATTR_STATE])
+		return -EINVAL;
+	state = nla_get_u32(a[IPVS_DAEMON_ATTR_STATE]);
+	if (info->genlhdr->cmd == IPVS_CMD_NEW_DAEMON)
+		return daemon_start(genl_info_net(info), a, state);
+	if (state == IP_VS_STATE_MASTER || state == IP_VS_STATE_BACKUP)
+		return -ESRCH;
+	return -EINVAL;
+}
+
+/* Nothing runs, so the listing is empty. */
+static int dump_daemons(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return 0;
+}
+
+/* Old clients send nests without NLA_F_NESTED: validate leniently. */
+#define KVS_GENL_OP(c, fn)						\
+	{								\
+		.cmd = (c),						\
+		.validate = GENL_DONT_VALIDATE_STRICT |			\
+			    GENL_DONT_VALIDATE_DUMP,			\
+		.flags = GENL_ADMIN_PERM,				\
+		.doit = (fn),						\
+	}
+
+static const struct genl_small_ops ops[] = {
+	KVS_GENL_OP(IPVS_CMD_NEW_SERVICE, service_cmd),
+	KVS_GENL_OP(IPVS_CMD_SET_SERVICE, service_cmd),
+	KVS_GENL_OP(IPVS_CMD_DEL_SERVICE, service_cmd),
+	{
+		.cmd = IPVS_CMD_GET_SERVICE,
+		.validate = GENL_DONT_VALIDATE_STRICT | GENL_DONT_VALIDATE_DUMP,
+		.flags = GENL_ADMIN_PERM,
+		.doit = get_service_cmd,
+		.dumpit = dump_services,
+	},
+	KVS_GENL_OP(IPVS_CMD_NEW_DEST, dest_cmd),
+	KVS_GENL_OP(IPVS_CMD_SET_DEST, dest_cmd),
+	KVS_GENL_OP(IPVS_CMD_DEL_DEST, dest_cmd),
+	{
+		.cmd = IPVS_CMD_GET_DEST,
+		.validate = GENL_DONT_VALIDATE_STRICT | GENL_DONT_VALIDATE_DUMP,
+		.flags = GENL_ADMIN_PERM,
+		.dumpit = dump_dests,
+	},
+	KVS_GENL_OP(IPVS_CMD_NEW_DAEMON, daemon_cmd),
+	KVS_GENL_OP(IPVS_CMD_DEL_DAEMON, daemon_cmd),
+	{
+		.cmd = IPVS_CMD_GET_DAEMON,
+		.validate = GENL_DONT_VALIDATE_STRICT | GENL_DONT_VALIDATE_DUMP,
+		.flags = GENL_ADMIN_PERM,
+		.dumpit = dump_daemons,
+	},
+	KVS_GENL_OP(IPVS_CMD_SET_CONFIG, set_config_cmd),
+	KVS_GENL_OP(IPVS_CMD_GET_CONFIG, get_config_cmd),
+	KVS_GENL_OP(IPVS_CMD_GET_INFO, get_info_cmd),
+	KVS_GENL_OP(IPVS_CMD_ZERO, zero_cmd),
+	KVS_GENL_OP(IPVS_CMD_FLUSH, flush_cmd),
+};
+
+static struct genl_family family __ro_after_init = {
+	.name		= IPVS_GENL_NAME,
+	.version	= IPVS_GENL_VERSION,
+	.maxattr	= IPVS_CMD_ATTR_MAX,
+	.policy		= cmd_policy,
+	.netnsok	= true,
+	.module		= THIS_MODULE,
+	.small_ops	= ops,
+	.n_small_ops	= ARRAY_SIZE(ops),
+	/* Every IPVS command predates strict header checks. */
+	.resv_start_op	= IPVS_CMD_FLUSH + 1,
+};
+
+/* -EEXIST: the in-tree ip_vs holds the name (main.c says so). */
+int kvs_genl_init(void)
+{
+	return genl_register_family(&family);
+}
+
+void kvs_genl_exit(void)
+{
+	genl_unregister_family(&family);
+}
