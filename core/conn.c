@@ -281,9 +281,11 @@ void kvs_conn_expire_now(struct kvs_conn_table *tbl, struct kvs_conn *cp)
 /*
  * One pass over the table: unlink what has expired, or everything when
  * @all.  Runs in process context and yields every so often; entries
- * added or moved by a resize meanwhile are caught by the next pass.
+ * added or moved by a resize meanwhile are caught by the next pass, and
+ * so is the entry after one unlinked just before a yield: the walk
+ * cannot find its place in that bucket again and skips one.
  */
-void kvs_conn_gc(struct kvs_conn_table *tbl, bool all)
+static void conn_gc_pass(struct kvs_conn_table *tbl, bool all)
 {
 	struct rhashtable_iter iter;
 	struct kvs_tuple_hash *th;
@@ -313,6 +315,18 @@ void kvs_conn_gc(struct kvs_conn_table *tbl, bool all)
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
+}
+
+/* With @all, pass again until the table is empty or a pass gains nothing. */
+void kvs_conn_gc(struct kvs_conn_table *tbl, bool all)
+{
+	int left;
+
+	do {
+		left = atomic_read(&tbl->count);
+		conn_gc_pass(tbl, all);
+	} while (all && atomic_read(&tbl->count) &&
+		 atomic_read(&tbl->count) < left);
 }
 
 static void conn_gc_work(struct work_struct *work)

@@ -91,13 +91,15 @@ static struct kvs_service *service_for(struct kvs_net *kn,
 	return kvs_service_lookup(kn, &key);
 }
 
-/* A service with no usable dest: tell a UDP client, drop the packet. */
-static unsigned int no_dest(struct kvs_net *kn, struct sk_buff *skb,
-			    const struct kvs_iph *iph, unsigned int hooknum)
+/*
+ * A service with no usable dest.  Nothing at the IP layer can reset a
+ * TCP connection that was never set up, so the client hears ICMP port
+ * unreachable whatever its protocol, as the in-tree module answers.
+ */
+static unsigned int no_dest(struct kvs_net *kn, struct sk_buff *skb)
 {
 	kvs_drop_count(kn, KVS_DROP_NO_DEST);
-	if (iph->protocol == IPPROTO_UDP && hooknum == NF_INET_LOCAL_IN)
-		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+	icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
 	return NF_DROP;
 }
 
@@ -123,7 +125,7 @@ static unsigned int conn_schedule(struct kvs_net *kn, struct sk_buff *skb,
 	sched = rcu_dereference(svc->sched);
 	dest = sched ? sched->schedule(svc, skb, iph) : NULL;
 	if (!dest)
-		return no_dest(kn, skb, iph, hooknum);
+		return no_dest(kn, skb);
 
 	cp = kvs_conn_new(&kn->conns, iph, dest, pp,
 			  pp->timeout(kn, 0));

@@ -128,6 +128,14 @@ struct kvs_net {
 	u32 next_svc_id;		/* for xa_alloc_cyclic */
 	unsigned int num_services;
 	bool hooks_registered;
+	/*
+	 * Removed dests, kept a while (as in-tree) so that adding the same
+	 * server back to a service with the same key revives its counters
+	 * and the connections still using it.  Under @lock.
+	 */
+	struct rhashtable dest_trash;	/* by service key + dest address */
+	struct list_head trash_list;	/* the same dests, for aging */
+	struct delayed_work trash_work;
 
 	struct kvs_conn_table conns;
 
@@ -214,7 +222,11 @@ enum {
 };
 
 struct kvs_dest {
-	struct kvs_service *svc;	/* holds a reference */
+	/*
+	 * Holds a reference.  A dest revived from the trash into a new
+	 * service with the same key moves to it: RCU readers see either.
+	 */
+	struct kvs_service *svc;
 	union nf_inet_addr addr;
 	__be16 port;
 	u16 af;
@@ -234,8 +246,12 @@ struct kvs_dest {
 	atomic_t persistconns;
 
 	struct kvs_stats stats;
-	/* One reference for the dest set, one per connection. */
+	/* One reference for the dest set (or trash), one per connection. */
 	refcount_t refcnt;
+	/* In kvs_net.dest_trash once removed from its service. */
+	struct rhash_head trash_node;
+	struct list_head trash;
+	unsigned long idle_since;	/* jiffies only the trash held it, or 0 */
 	struct rcu_head rcu;
 };
 
@@ -339,6 +355,36 @@ int kvs_sched_bind(struct kvs_service *svc, struct kvs_scheduler *sched);
 void kvs_sched_unbind(struct kvs_service *svc);
 int kvs_sched_rebind(struct kvs_service *svc, struct kvs_scheduler *sched);
 void kvs_sched_update(struct kvs_service *svc, const struct kvs_dest_set *old);
+
+/* Shared by the scheduler modules; each matches its in-tree counterpart. */
+#define KVS_SCHED_TAB_BITS	8	/* dh/sh tables: 256 buckets */
+#define KVS_SCHED_TAB_SIZE	BIT(KVS_SCHED_TAB_BITS)
+
+int kvs_sched_gcd_weight(const struct kvs_dest_set *set);
+int kvs_sched_max_weight(const struct kvs_dest_set *set);
+unsigned int kvs_sched_hash(u16 af, const union nf_inet_addr *addr,
+			    __be16 port);
+
+/* A dh/sh bucket table, kept in the service's sched_data. */
+struct kvs_sched_table {
+	struct rcu_head rcu;
+	struct kvs_dest *bucket[KVS_SCHED_TAB_SIZE];	/* READ_ONCE */
+};
+
+int kvs_sched_table_build(struct kvs_service *svc, bool weighted);
+void kvs_sched_table_free(struct kvs_service *svc);
+
+/*
+ * The load lc and wlc compare: an active connection costs 256 times an
+ * inactive one, on top of counting once in the total, as the in-tree
+ * (activeconns << 8) + totalconns does in this kernel.
+ */
+static inline int kvs_dest_conn_overhead(const struct kvs_dest *dest)
+{
+	int active = atomic_read(&dest->activeconns);
+
+	return (active << 8) + active + atomic_read(&dest->inactconns);
+}
 
 /* ---- packets ---- */
 

@@ -63,73 +63,97 @@ static bool tcp_can_schedule(const struct sk_buff *skb,
 	return th && th->syn && !th->ack && !th->rst && !th->fin;
 }
 
-/* The client, seen in the original direction. */
-static unsigned int tcp_next_orig(unsigned int s, const struct tcphdr *th)
-{
-	if (th->syn) {
-		switch (s) {
-		case KVS_TCP_S_ESTABLISHED:
-		case KVS_TCP_S_FIN_WAIT:
-		case KVS_TCP_S_CLOSE_WAIT:
-		case KVS_TCP_S_LAST_ACK:
-			return s;
-		default:
-			return KVS_TCP_S_SYN_RECV;
-		}
-	}
-	if (th->fin) {
-		switch (s) {
-		case KVS_TCP_S_ESTABLISHED:
-		case KVS_TCP_S_SYN_RECV:
-			return KVS_TCP_S_FIN_WAIT;
-		case KVS_TCP_S_CLOSE_WAIT:
-			return KVS_TCP_S_LAST_ACK;
-		default:
-			return s;
-		}
-	}
-	if (th->ack && s == KVS_TCP_S_SYN_RECV)
-		return KVS_TCP_S_ESTABLISHED;
-	return s;
-}
+enum { EV_SYN, EV_FIN, EV_ACK, EV_RST, EV_MAX };
 
-/* The real server, seen in the reply direction. */
-static unsigned int tcp_next_reply(unsigned int s, const struct tcphdr *th)
+#define S(x)	KVS_TCP_S_##x
+
+/*
+ * Next state by current state (rows) and the packet's most significant
+ * flag (columns: SYN FIN ACK RST), for packets from the client, from the
+ * real server, and from the client while no reply has been seen (DR and
+ * tunnels, whose replies bypass the director).  These are the
+ * transitions the in-tree module makes, so ipvsadm -L -c, the timeouts
+ * and ActiveConn/InActConn read the same.
+ */
+static const u8 tcp_next_orig[KVS_TCP_S_LAST][EV_MAX] = {
+	[S(NONE)]	 = { S(SYN_RECV), S(CLOSE),	 S(ESTABLISHED), S(CLOSE) },
+	[S(ESTABLISHED)] = { S(ESTABLISHED), S(CLOSE_WAIT), S(ESTABLISHED), S(CLOSE) },
+	[S(SYN_SENT)]	 = { S(ESTABLISHED), S(SYN_SENT), S(SYN_SENT),	 S(CLOSE) },
+	[S(SYN_RECV)]	 = { S(SYN_RECV), S(TIME_WAIT),	 S(ESTABLISHED), S(SYN_RECV) },
+	[S(FIN_WAIT)]	 = { S(SYN_RECV), S(TIME_WAIT),	 S(FIN_WAIT),	 S(CLOSE) },
+	[S(TIME_WAIT)]	 = { S(SYN_RECV), S(TIME_WAIT),	 S(TIME_WAIT),	 S(CLOSE) },
+	[S(CLOSE)]	 = { S(SYN_RECV), S(CLOSE),	 S(CLOSE),	 S(CLOSE) },
+	[S(CLOSE_WAIT)]	 = { S(SYN_RECV), S(CLOSE_WAIT), S(CLOSE_WAIT),	 S(CLOSE) },
+	[S(LAST_ACK)]	 = { S(SYN_RECV), S(LAST_ACK),	 S(CLOSE),	 S(LAST_ACK) },
+	[S(LISTEN)]	 = { S(SYN_RECV), S(LISTEN),	 S(LISTEN),	 S(LISTEN) },
+	[S(SYNACK)]	 = { S(SYN_RECV), S(TIME_WAIT),	 S(ESTABLISHED), S(SYN_RECV) },
+};
+
+static const u8 tcp_next_reply[KVS_TCP_S_LAST][EV_MAX] = {
+	[S(NONE)]	 = { S(SYN_SENT), S(TIME_WAIT),	 S(ESTABLISHED), S(CLOSE) },
+	[S(ESTABLISHED)] = { S(ESTABLISHED), S(FIN_WAIT), S(ESTABLISHED), S(CLOSE) },
+	[S(SYN_SENT)]	 = { S(SYN_SENT), S(SYN_SENT),	 S(SYN_SENT),	 S(SYN_SENT) },
+	[S(SYN_RECV)]	 = { S(SYN_RECV), S(TIME_WAIT),	 S(ESTABLISHED), S(CLOSE) },
+	[S(FIN_WAIT)]	 = { S(SYN_SENT), S(FIN_WAIT),	 S(FIN_WAIT),	 S(CLOSE) },
+	[S(TIME_WAIT)]	 = { S(SYN_SENT), S(TIME_WAIT),	 S(TIME_WAIT),	 S(TIME_WAIT) },
+	[S(CLOSE)]	 = { S(SYN_SENT), S(CLOSE),	 S(CLOSE),	 S(CLOSE) },
+	[S(CLOSE_WAIT)]	 = { S(SYN_SENT), S(TIME_WAIT),	 S(CLOSE_WAIT),	 S(CLOSE) },
+	[S(LAST_ACK)]	 = { S(SYN_SENT), S(LAST_ACK),	 S(LAST_ACK),	 S(CLOSE) },
+	[S(LISTEN)]	 = { S(LISTEN),	  S(LISTEN),	 S(ESTABLISHED), S(CLOSE) },
+	[S(SYNACK)]	 = { S(SYN_RECV), S(TIME_WAIT),	 S(ESTABLISHED), S(CLOSE) },
+};
+
+static const u8 tcp_next_orig_only[KVS_TCP_S_LAST][EV_MAX] = {
+	[S(NONE)]	 = { S(SYN_RECV), S(CLOSE),	 S(ESTABLISHED), S(CLOSE) },
+	[S(ESTABLISHED)] = { S(ESTABLISHED), S(FIN_WAIT), S(ESTABLISHED), S(CLOSE) },
+	[S(SYN_SENT)]	 = { S(ESTABLISHED), S(SYN_SENT), S(SYN_SENT),	 S(CLOSE) },
+	[S(SYN_RECV)]	 = { S(SYN_RECV), S(TIME_WAIT),	 S(ESTABLISHED), S(SYN_RECV) },
+	[S(FIN_WAIT)]	 = { S(SYN_RECV), S(FIN_WAIT),	 S(FIN_WAIT),	 S(CLOSE) },
+	[S(TIME_WAIT)]	 = { S(SYN_RECV), S(TIME_WAIT),	 S(TIME_WAIT),	 S(CLOSE) },
+	[S(CLOSE)]	 = { S(SYN_RECV), S(CLOSE),	 S(CLOSE),	 S(CLOSE) },
+	[S(CLOSE_WAIT)]	 = { S(SYN_RECV), S(CLOSE_WAIT), S(CLOSE_WAIT),	 S(CLOSE) },
+	[S(LAST_ACK)]	 = { S(SYN_RECV), S(LAST_ACK),	 S(CLOSE),	 S(LAST_ACK) },
+	[S(LISTEN)]	 = { S(SYN_RECV), S(LISTEN),	 S(LISTEN),	 S(LISTEN) },
+	[S(SYNACK)]	 = { S(SYN_RECV), S(TIME_WAIT),	 S(ESTABLISHED), S(CLOSE) },
+};
+
+#undef S
+
+/* RST outranks SYN, SYN outranks FIN, FIN outranks ACK. */
+static int tcp_event(const struct tcphdr *th)
 {
+	if (th->rst)
+		return EV_RST;
 	if (th->syn)
-		return s == KVS_TCP_S_NONE ? KVS_TCP_S_SYN_RECV : s;
-	if (th->fin) {
-		switch (s) {
-		case KVS_TCP_S_ESTABLISHED:
-		case KVS_TCP_S_SYN_RECV:
-			return KVS_TCP_S_CLOSE_WAIT;
-		case KVS_TCP_S_FIN_WAIT:
-			return KVS_TCP_S_TIME_WAIT;
-		default:
-			return s;
-		}
-	}
-	if (th->ack && s == KVS_TCP_S_LAST_ACK)
-		return KVS_TCP_S_CLOSE;
-	return s;
+		return EV_SYN;
+	if (th->fin)
+		return EV_FIN;
+	if (th->ack)
+		return EV_ACK;
+	return -1;
 }
 
 static void tcp_transition(struct kvs_conn *cp, enum kvs_dir dir,
 			   const struct sk_buff *skb,
 			   const struct kvs_iph *iph)
 {
+	const u8 (*next)[EV_MAX] = tcp_next_orig;
 	const struct tcphdr *th;
 	struct tcphdr _th;
+	int ev;
 
 	th = tcp_header(skb, iph, &_th);
 	if (!th)
 		return;
-	if (th->rst)
-		cp->state = KVS_TCP_S_CLOSE;
-	else if (dir == KVS_DIR_ORIG)
-		cp->state = tcp_next_orig(cp->state, th);
-	else
-		cp->state = tcp_next_reply(cp->state, th);
+	if (dir == KVS_DIR_REPLY) {
+		next = tcp_next_reply;
+		cp->flags &= ~IP_VS_CONN_F_NOOUTPUT;
+	} else if (cp->flags & IP_VS_CONN_F_NOOUTPUT) {
+		next = tcp_next_orig_only;
+	}
+	ev = tcp_event(th);
+	/* A segment with none of the four flags is nonsense: close. */
+	cp->state = ev < 0 ? KVS_TCP_S_CLOSE : next[cp->state][ev];
 }
 
 static unsigned int tcp_timeout(const struct kvs_net *kn, unsigned int state)
@@ -142,9 +166,18 @@ static const char *tcp_state_name(unsigned int state)
 	return state < KVS_TCP_S_LAST ? tcp_state_names[state] : "ERR!";
 }
 
+/* Counted in ActiveConn: established, and the handshake on its way. */
 static bool tcp_state_active(unsigned int state)
 {
-	return state == KVS_TCP_S_ESTABLISHED;
+	switch (state) {
+	case KVS_TCP_S_ESTABLISHED:
+	case KVS_TCP_S_SYN_SENT:
+	case KVS_TCP_S_SYN_RECV:
+	case KVS_TCP_S_SYNACK:
+		return true;
+	default:
+		return false;
+	}
 }
 
 const struct kvs_proto kvs_proto_tcp = {

@@ -5,8 +5,11 @@
  * scheduler in use cannot be unloaded.  Looking up an unknown name asks
  * modprobe for "kvs_<name>" once before giving up.
  */
+#include <linux/gcd.h>
+#include <linux/hash.h>
 #include <linux/kmod.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 
 #include "kvs.h"
 
@@ -162,3 +165,126 @@ int kvs_sched_rebind(struct kvs_service *svc, struct kvs_scheduler *sched)
 		kvs_sched_put(old);
 	return 0;
 }
+
+/*
+ * Helpers the scheduler modules share.  They compute what the in-tree
+ * schedulers compute, so that a service chooses the same real servers
+ * under kvs as under IPVS.
+ */
+
+/* The weight step of wrr: gcd of the positive weights, 1 when none. */
+int kvs_sched_gcd_weight(const struct kvs_dest_set *set)
+{
+	unsigned long g = 0;
+	unsigned int i;
+	int w;
+
+	for (i = 0; set && i < set->n; i++) {
+		w = READ_ONCE(set->dest[i]->weight);
+		if (w > 0)
+			g = g ? gcd(g, w) : w;
+	}
+	return g ? g : 1;
+}
+EXPORT_SYMBOL_GPL(kvs_sched_gcd_weight);
+
+/* Overloaded dests count too: overload comes and goes with traffic. */
+int kvs_sched_max_weight(const struct kvs_dest_set *set)
+{
+	unsigned int i;
+	int w, max = 0;
+
+	for (i = 0; set && i < set->n; i++) {
+		w = READ_ONCE(set->dest[i]->weight);
+		if (w > max)
+			max = w;
+	}
+	return max;
+}
+EXPORT_SYMBOL_GPL(kvs_sched_max_weight);
+
+/*
+ * The bucket of @addr (plus @port, 0 for none) in a dh/sh table.  An
+ * IPv6 address is folded to 32 bits first; the port is added to the
+ * host-order address before multiplicative hashing, which is how the
+ * in-tree sh mixes them (dh hashes the address alone, port 0).
+ */
+unsigned int kvs_sched_hash(u16 af, const union nf_inet_addr *addr,
+			    __be16 port)
+{
+	__be32 fold = addr->ip;
+
+	if (af == AF_INET6)
+		fold = addr->ip6[0] ^ addr->ip6[1] ^ addr->ip6[2] ^
+		       addr->ip6[3];
+	return hash_32(ntohl(fold) + ntohs(port), KVS_SCHED_TAB_BITS);
+}
+EXPORT_SYMBOL_GPL(kvs_sched_hash);
+
+/*
+ * Fill a dh/sh table: the dests take buckets in set order, round and
+ * round until all KVS_SCHED_TAB_SIZE are assigned.  @weighted (sh) gives
+ * each dest as many consecutive buckets per round as its weight, but at
+ * least one, so a quiescent dest still owns a bucket and its keys are
+ * refused (or fall back) rather than silently moved.  An empty set
+ * leaves every bucket NULL.
+ */
+static void fill_table(struct kvs_sched_table *t,
+		       const struct kvs_dest_set *set, bool weighted)
+{
+	struct kvs_dest *dest;
+	unsigned int b, i = 0;
+	int taken = 0;
+
+	for (b = 0; b < KVS_SCHED_TAB_SIZE; b++) {
+		dest = set && set->n ? set->dest[i] : NULL;
+		/* Readers may be using @t when memory was short. */
+		WRITE_ONCE(t->bucket[b], dest);
+		if (!dest)
+			continue;
+		if (!weighted || ++taken >= READ_ONCE(dest->weight)) {
+			taken = 0;
+			i = i + 1 < set->n ? i + 1 : 0;
+		}
+	}
+}
+
+/*
+ * Give @svc (its sched_data) a dh/sh table filled from its current dest
+ * set.  The new table is built aside and published whole; the old one
+ * is freed after a grace period.  Without memory for a new one, the old
+ * one is refilled in place: a reader then sees old and new buckets
+ * mixed for a moment, each a dest that stays valid until it is done.
+ * Fails only when there is no table at all.  kvs_net.lock held.
+ */
+int kvs_sched_table_build(struct kvs_service *svc, bool weighted)
+{
+	struct kvs_sched_table *old, *t;
+
+	old = rcu_dereference_protected(svc->sched_data,
+					lockdep_is_held(&svc->kn->lock));
+	t = kmalloc(sizeof(*t), GFP_KERNEL);
+	if (!t) {
+		if (!old)
+			return -ENOMEM;
+		fill_table(old, kvs_dests_locked(svc), weighted);
+		return 0;
+	}
+	fill_table(t, kvs_dests_locked(svc), weighted);
+	rcu_assign_pointer(svc->sched_data, t);
+	if (old)
+		kfree_rcu(old, rcu);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kvs_sched_table_build);
+
+void kvs_sched_table_free(struct kvs_service *svc)
+{
+	struct kvs_sched_table *t = rcu_dereference_protected(svc->sched_data,
+							       1);
+
+	RCU_INIT_POINTER(svc->sched_data, NULL);
+	if (t)
+		kfree_rcu(t, rcu);
+}
+EXPORT_SYMBOL_GPL(kvs_sched_table_free);

@@ -4,12 +4,18 @@
  * service table, dest sets, scheduler binding and the reference counts
  * that let connections outlive the configuration they were made with.
  *
+ * A removed dest is not freed at once: like the in-tree module, kvs keeps
+ * it in a per-namespace trash, from which a re-add of the same server to
+ * a service with the same key revives it, counters, connections and all.
+ * It is freed once nothing but the trash has held it for TRASH_IDLE.
+ *
  * Locking: every function here except kvs_service_lookup() and
  * kvs_dest_put() runs under kvs_net.lock.  The data path reaches services
  * through the rhashtable and dests through svc->dests, both under RCU, so
  * anything it can see is freed only after a grace period.
  */
 
+#include <linux/jhash.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <net/addrconf.h>
@@ -25,11 +31,69 @@ static const struct rhashtable_params svc_params = {
 	.automatic_shrinking	= true,
 };
 
+#define TRASH_IDLE	(120 * HZ)
+#define TRASH_SCAN	(TRASH_IDLE / 2)
+
 /*
  * Published instead of NULL when a service has no dests, so readers never
  * test for a missing set and removing the last dest needs no allocation.
  */
 static struct kvs_dest_set no_dests;
+
+/*
+ * A trashed dest is found again by its service's key and its own family,
+ * address and port; its address bytes past the family's are zero.
+ */
+struct trash_key {
+	const struct kvs_service_key *svc;
+	union nf_inet_addr addr;
+	__be16 port;
+	u16 af;
+};
+
+static u32 trash_hash(const struct kvs_service_key *svc,
+		      const union nf_inet_addr *addr, __be16 port, u16 af,
+		      u32 seed)
+{
+	u32 h = jhash(svc, sizeof(*svc), seed);
+
+	h = jhash(addr, sizeof(*addr), h);
+	return jhash_2words((__force u32)port, af, h);
+}
+
+static u32 trash_key_hash(const void *data, u32 len, u32 seed)
+{
+	const struct trash_key *k = data;
+
+	return trash_hash(k->svc, &k->addr, k->port, k->af, seed);
+}
+
+static u32 trash_obj_hash(const void *data, u32 len, u32 seed)
+{
+	const struct kvs_dest *d = data;
+
+	return trash_hash(&d->svc->key, &d->addr, d->port, d->af, seed);
+}
+
+static int trash_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct trash_key *k = arg->key;
+	const struct kvs_dest *d = obj;
+
+	return d->af != k->af || d->port != k->port ||
+	       memcmp(&d->addr, &k->addr, sizeof(d->addr)) ||
+	       memcmp(&d->svc->key, k->svc, sizeof(*k->svc));
+}
+
+static const struct rhashtable_params trash_params = {
+	.head_offset		= offsetof(struct kvs_dest, trash_node),
+	.hashfn			= trash_key_hash,
+	.obj_hashfn		= trash_obj_hash,
+	.obj_cmpfn		= trash_cmp,
+	.automatic_shrinking	= true,
+};
+
+static void trash_scan(struct work_struct *work);
 
 int kvs_services_init(struct kvs_net *kn)
 {
@@ -41,14 +105,31 @@ int kvs_services_init(struct kvs_net *kn)
 	xa_init_flags(&kn->svc_ids, XA_FLAGS_ALLOC);
 	kn->next_svc_id = 0;
 	kn->num_services = 0;
+	err = rhashtable_init(&kn->dest_trash, &trash_params);
+	if (err)
+		goto err_trash;
+	INIT_LIST_HEAD(&kn->trash_list);
+	INIT_DELAYED_WORK(&kn->trash_work, trash_scan);
 	return 0;
+
+err_trash:
+	rhashtable_destroy(&kn->services);
+	return err;
 }
 
+/* Called without kvs_net.lock, when no request can reach @kn any more. */
 void kvs_services_exit(struct kvs_net *kn)
 {
+	struct kvs_dest *dest, *next;
+
 	mutex_lock(&kn->lock);
 	kvs_service_flush(kn);
 	mutex_unlock(&kn->lock);
+	/* trash_scan() takes the lock: cancel it without holding it. */
+	cancel_delayed_work_sync(&kn->trash_work);
+	list_for_each_entry_safe(dest, next, &kn->trash_list, trash)
+		kvs_dest_put(dest);
+	rhashtable_destroy(&kn->dest_trash);
 	rhashtable_destroy(&kn->services);
 	xa_destroy(&kn->svc_ids);
 }
@@ -93,6 +174,74 @@ void kvs_dest_put(struct kvs_dest *dest)
 {
 	if (refcount_dec_and_test(&dest->refcnt))
 		call_rcu(&dest->rcu, dest_free_rcu);
+}
+
+/* The dest set's reference on @dest becomes the trash's. */
+static void trash_dest(struct kvs_net *kn, struct kvs_dest *dest)
+{
+	clear_bit(KVS_DEST_AVAILABLE, &dest->flags);
+	dest->idle_since = 0;
+	/* Cannot fail short of memory: then the dest is just not revived. */
+	if (rhashtable_insert_fast(&kn->dest_trash, &dest->trash_node,
+				   trash_params)) {
+		kvs_dest_put(dest);
+		return;
+	}
+	list_add(&dest->trash, &kn->trash_list);
+	schedule_delayed_work(&kn->trash_work, TRASH_SCAN);
+}
+
+static void trash_del(struct kvs_net *kn, struct kvs_dest *dest)
+{
+	rhashtable_remove_fast(&kn->dest_trash, &dest->trash_node,
+			       trash_params);
+	list_del(&dest->trash);
+}
+
+static void trash_scan(struct work_struct *work)
+{
+	struct kvs_net *kn = container_of(to_delayed_work(work),
+					  struct kvs_net, trash_work);
+	struct kvs_dest *dest, *next;
+
+	mutex_lock(&kn->lock);
+	list_for_each_entry_safe(dest, next, &kn->trash_list, trash) {
+		/* Connections still use it: the idle period restarts. */
+		if (refcount_read(&dest->refcnt) > 1) {
+			dest->idle_since = 0;
+			continue;
+		}
+		if (!dest->idle_since) {
+			dest->idle_since = jiffies ?: 1;
+			continue;
+		}
+		if (time_before(jiffies, dest->idle_since + TRASH_IDLE))
+			continue;
+		trash_del(kn, dest);
+		kvs_dest_put(dest);
+	}
+	if (!list_empty(&kn->trash_list))
+		schedule_delayed_work(&kn->trash_work, TRASH_SCAN);
+	mutex_unlock(&kn->lock);
+}
+
+/* Unlinks and returns the trashed dest @c names for @svc's key, if any. */
+static struct kvs_dest *trash_take(struct kvs_service *svc,
+				   const struct kvs_dest_conf *c)
+{
+	struct trash_key key = { .svc = &svc->key, .port = c->port,
+				 .af = c->af };
+	struct kvs_dest *dest;
+
+	/* Only the family's bytes: the rest of a trashed address is zero. */
+	if (c->af == AF_INET6)
+		key.addr.in6 = c->addr.in6;
+	else
+		key.addr.ip = c->addr.ip;
+	dest = rhashtable_lookup_fast(&svc->kn->dest_trash, &key, trash_params);
+	if (dest)
+		trash_del(svc->kn, dest);
+	return dest;
 }
 
 /*
@@ -270,10 +419,8 @@ int kvs_service_del(struct kvs_service *svc)
 
 	set = kvs_dests_locked(svc);
 	rcu_assign_pointer(svc->dests, &no_dests);
-	for (i = 0; i < set->n; i++) {
-		clear_bit(KVS_DEST_AVAILABLE, &set->dest[i]->flags);
-		kvs_dest_put(set->dest[i]);
-	}
+	for (i = 0; i < set->n; i++)
+		trash_dest(kn, set->dest[i]);
 	if (set != &no_dests)
 		kfree_rcu(set, rcu);
 
@@ -413,6 +560,45 @@ static void dest_apply_conf(struct kvs_dest *dest,
 	dest_set_thresholds(dest, c->u_threshold, c->l_threshold);
 }
 
+static struct kvs_dest *dest_new(struct kvs_service *svc,
+				 const struct kvs_dest_conf *c)
+{
+	struct kvs_dest *dest;
+	int err;
+
+	dest = kzalloc(sizeof(*dest), GFP_KERNEL);
+	if (!dest)
+		return ERR_PTR(-ENOMEM);
+	err = kvs_stats_init(&dest->stats);
+	if (err) {
+		kfree(dest);
+		return ERR_PTR(err);
+	}
+	dest->af = c->af;
+	if (c->af == AF_INET6)
+		dest->addr.in6 = c->addr.in6;
+	else
+		dest->addr.ip = c->addr.ip;
+	dest->port = c->port;
+	refcount_set(&dest->refcnt, 1);
+	refcount_inc(&svc->refcnt);
+	dest->svc = svc;
+	return dest;
+}
+
+/* A dest from a deleted service joins its successor, counters zeroed. */
+static void dest_move(struct kvs_dest *dest, struct kvs_service *svc)
+{
+	struct kvs_service *old = dest->svc;
+
+	if (old == svc)
+		return;
+	kvs_stats_zero(&dest->stats);
+	refcount_inc(&svc->refcnt);
+	WRITE_ONCE(dest->svc, svc);
+	service_put(old);
+}
+
 int kvs_dest_add(struct kvs_service *svc, const struct kvs_dest_conf *c)
 {
 	struct kvs_dest_set *old, *set;
@@ -426,32 +612,25 @@ int kvs_dest_add(struct kvs_service *svc, const struct kvs_dest_conf *c)
 		return err;
 	if (kvs_dest_find(svc, &c->addr, c->port, c->af))
 		return -EEXIST;
-	if (!dest_addr_ok(svc->kn->net, c))
-		return -EINVAL;
 
 	old = kvs_dests_locked(svc);
 	set = kmalloc(struct_size(set, dest, old->n + 1), GFP_KERNEL);
 	if (!set)
 		return -ENOMEM;
-	dest = kzalloc(sizeof(*dest), GFP_KERNEL);
-	if (!dest) {
-		err = -ENOMEM;
+	dest = trash_take(svc, c);
+	if (dest) {
+		dest_move(dest, svc);
+	} else if (!dest_addr_ok(svc->kn->net, c)) {
+		err = -EINVAL;
 		goto err_dest;
+	} else {
+		dest = dest_new(svc, c);
+		if (IS_ERR(dest)) {
+			err = PTR_ERR(dest);
+			goto err_dest;
+		}
 	}
-	err = kvs_stats_init(&dest->stats);
-	if (err)
-		goto err_stats;
-
-	dest->af = c->af;
-	if (c->af == AF_INET6)
-		dest->addr.in6 = c->addr.in6;
-	else
-		dest->addr.ip = c->addr.ip;
-	dest->port = c->port;
 	dest_apply_conf(dest, c);
-	refcount_set(&dest->refcnt, 1);
-	refcount_inc(&svc->refcnt);
-	dest->svc = svc;
 	set_bit(KVS_DEST_AVAILABLE, &dest->flags);
 
 	/* Newest first, the order the in-tree schedulers walk. */
@@ -461,8 +640,6 @@ int kvs_dest_add(struct kvs_service *svc, const struct kvs_dest_conf *c)
 	publish_dests(svc, set);
 	return 0;
 
-err_stats:
-	kfree(dest);
 err_dest:
 	kfree(set);
 	return err;
@@ -511,9 +688,8 @@ int kvs_dest_del(struct kvs_service *svc, const union nf_inet_addr *addr,
 				set->dest[n++] = old->dest[i];
 		set->n = n;
 	}
-	clear_bit(KVS_DEST_AVAILABLE, &dest->flags);
-	/* The scheduler lets go of @dest before its last reference can. */
+	/* The scheduler lets go of @dest before the trash can free it. */
 	publish_dests(svc, set);
-	kvs_dest_put(dest);
+	trash_dest(svc->kn, dest);
 	return 0;
 }

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The "IPVS" generic netlink family, as stock ipvsadm/libipvs speak it:
- * request parsing, replies and dumps.  The semantics live in
- * core/service.c; this file only translates, and answers each request
- * with the errno the in-tree module gives, since ipvsadm turns errnos
- * into its messages.
+ * command handlers, replies and dumps (the attributes are in parse.c).
+ * The semantics live in core/service.c; this file translates, and
+ * answers each request with the errno the in-tree module gives, since
+ * ipvsadm turns errnos into its messages.
  *
  * Every command runs under kvs_net.lock, dumps included: a dump holds it
  * for one skb at a time and resumes by service id (services) or by
@@ -18,217 +18,7 @@
 
 #include "genl.h"
 
-/*
- * The wire contract (uapi <linux/ip_vs.h>).  Requests may omit
- * NLA_F_NESTED, so nests are parsed leniently, but every attribute
- * below is checked against its policy.
- *
- * IPVS_CMD_ATTR_SERVICE            nest (service)
- *   AF                             u16     AF_INET or AF_INET6
- *   FWMARK                         u32     } a fwmark service, or
- *   PROTOCOL                       u16     } a protocol service
- *   ADDR                           16 B    } (union nf_inet_addr)
- *   PORT                           be16    }
- *   SCHED_NAME                     string  "none" for no scheduler
- *   PE_NAME                        string  none in kvs yet
- *   FLAGS                          struct ip_vs_flags {flags, mask}
- *   TIMEOUT                        u32     persistence, seconds
- *   NETMASK                        be32    IPv6: prefix length
- *   STATS / STATS64                nest (stats), replies only
- * IPVS_CMD_ATTR_DEST               nest (dest)
- *   ADDR 16 B, PORT be16, ADDR_FAMILY u16 (0 or absent: the service's)
- *   FWD_METHOD u32, WEIGHT u32 (as s32), U_THRESH u32, L_THRESH u32
- *   TUN_TYPE u8, TUN_PORT be16, TUN_FLAGS u16
- *   ACTIVE_CONNS, INACT_CONNS, PERSIST_CONNS u32, STATS/STATS64: replies
- * IPVS_CMD_ATTR_DAEMON             nest (daemon)
- *   STATE u32, MCAST_IFN string, SYNC_ID u32, SYNC_MAXLEN u16,
- *   MCAST_GROUP be32, MCAST_GROUP6 16 B, MCAST_PORT u16, MCAST_TTL u8
- * IPVS_CMD_ATTR_TIMEOUT_{TCP,TCP_FIN,UDP}  u32 seconds, 0 = unchanged
- * GET_INFO replies IPVS_INFO_ATTR_VERSION and _CONN_TAB_SIZE, both u32.
- */
-static const struct nla_policy stats_policy[IPVS_STATS_ATTR_MAX + 1] = {
-	[IPVS_STATS_ATTR_CONNS]		= { .type = NLA_U32 },
-	[IPVS_STATS_ATTR_INPKTS]	= { .type = NLA_U32 },
-	[IPVS_STATS_ATTR_OUTPKTS]	= { .type = NLA_U32 },
-	[IPVS_STATS_ATTR_INBYTES]	= { .type = NLA_U64 },
-	[IPVS_STATS_ATTR_OUTBYTES]	= { .type = NLA_U64 },
-	[IPVS_STATS_ATTR_CPS]		= { .type = NLA_U32 },
-	[IPVS_STATS_ATTR_INPPS]		= { .type = NLA_U32 },
-	[IPVS_STATS_ATTR_OUTPPS]	= { .type = NLA_U32 },
-	[IPVS_STATS_ATTR_INBPS]		= { .type = NLA_U32 },
-	[IPVS_STATS_ATTR_OUTBPS]	= { .type = NLA_U32 },
-};
-
-static const struct nla_policy stats64_policy[IPVS_STATS_ATTR_MAX + 1] = {
-	[IPVS_STATS_ATTR_CONNS]		= { .type = NLA_U64 },
-	[IPVS_STATS_ATTR_INPKTS]	= { .type = NLA_U64 },
-	[IPVS_STATS_ATTR_OUTPKTS]	= { .type = NLA_U64 },
-	[IPVS_STATS_ATTR_INBYTES]	= { .type = NLA_U64 },
-	[IPVS_STATS_ATTR_OUTBYTES]	= { .type = NLA_U64 },
-	[IPVS_STATS_ATTR_CPS]		= { .type = NLA_U64 },
-	[IPVS_STATS_ATTR_INPPS]		= { .type = NLA_U64 },
-	[IPVS_STATS_ATTR_OUTPPS]	= { .type = NLA_U64 },
-	[IPVS_STATS_ATTR_INBPS]		= { .type = NLA_U64 },
-	[IPVS_STATS_ATTR_OUTBPS]	= { .type = NLA_U64 },
-};
-
-static const struct nla_policy svc_policy[IPVS_SVC_ATTR_MAX + 1] = {
-	[IPVS_SVC_ATTR_AF]		= { .type = NLA_U16 },
-	[IPVS_SVC_ATTR_PROTOCOL]	= { .type = NLA_U16 },
-	[IPVS_SVC_ATTR_ADDR]		= { .type = NLA_BINARY,
-					    .len = sizeof(union nf_inet_addr) },
-	[IPVS_SVC_ATTR_PORT]		= { .type = NLA_U16 },
-	[IPVS_SVC_ATTR_FWMARK]		= { .type = NLA_U32 },
-	[IPVS_SVC_ATTR_SCHED_NAME]	= { .type = NLA_NUL_STRING,
-					    .len = IP_VS_SCHEDNAME_MAXLEN - 1 },
-	[IPVS_SVC_ATTR_FLAGS]		= { .type = NLA_BINARY,
-					    .len = sizeof(struct ip_vs_flags) },
-	[IPVS_SVC_ATTR_TIMEOUT]		= { .type = NLA_U32 },
-	[IPVS_SVC_ATTR_NETMASK]		= { .type = NLA_U32 },
-	[IPVS_SVC_ATTR_STATS]		= NLA_POLICY_NESTED(stats_policy),
-	/* One more byte than the field: the in-tree module accepts it. */
-	[IPVS_SVC_ATTR_PE_NAME]		= { .type = NLA_NUL_STRING,
-					    .len = IP_VS_PENAME_MAXLEN },
-	[IPVS_SVC_ATTR_STATS64]		= NLA_POLICY_NESTED(stats64_policy),
-};
-
-static const struct nla_policy dest_policy[IPVS_DEST_ATTR_MAX + 1] = {
-	[IPVS_DEST_ATTR_ADDR]		= { .type = NLA_BINARY,
-					    .len = sizeof(union nf_inet_addr) },
-	[IPVS_DEST_ATTR_PORT]		= { .type = NLA_U16 },
-	[IPVS_DEST_ATTR_FWD_METHOD]	= { .type = NLA_U32 },
-	[IPVS_DEST_ATTR_WEIGHT]		= { .type = NLA_U32 },
-	[IPVS_DEST_ATTR_U_THRESH]	= { .type = NLA_U32 },
-	[IPVS_DEST_ATTR_L_THRESH]	= { .type = NLA_U32 },
-	[IPVS_DEST_ATTR_ACTIVE_CONNS]	= { .type = NLA_U32 },
-	[IPVS_DEST_ATTR_INACT_CONNS]	= { .type = NLA_U32 },
-	[IPVS_DEST_ATTR_PERSIST_CONNS]	= { .type = NLA_U32 },
-	[IPVS_DEST_ATTR_STATS]		= NLA_POLICY_NESTED(stats_policy),
-	[IPVS_DEST_ATTR_ADDR_FAMILY]	= { .type = NLA_U16 },
-	[IPVS_DEST_ATTR_STATS64]	= NLA_POLICY_NESTED(stats64_policy),
-	[IPVS_DEST_ATTR_TUN_TYPE]	= { .type = NLA_U8 },
-	[IPVS_DEST_ATTR_TUN_PORT]	= { .type = NLA_U16 },
-	[IPVS_DEST_ATTR_TUN_FLAGS]	= { .type = NLA_U16 },
-};
-
-static const struct nla_policy daemon_policy[IPVS_DAEMON_ATTR_MAX + 1] = {
-	[IPVS_DAEMON_ATTR_STATE]	= { .type = NLA_U32 },
-	[IPVS_DAEMON_ATTR_MCAST_IFN]	= { .type = NLA_NUL_STRING,
-					    .len = IP_VS_IFNAME_MAXLEN - 1 },
-	[IPVS_DAEMON_ATTR_SYNC_ID]	= { .type = NLA_U32 },
-	[IPVS_DAEMON_ATTR_SYNC_MAXLEN]	= { .type = NLA_U16 },
-	[IPVS_DAEMON_ATTR_MCAST_GROUP]	= { .type = NLA_U32 },
-	[IPVS_DAEMON_ATTR_MCAST_GROUP6]	= NLA_POLICY_MIN_LEN(sizeof(struct in6_addr)),
-	[IPVS_DAEMON_ATTR_MCAST_PORT]	= { .type = NLA_U16 },
-	[IPVS_DAEMON_ATTR_MCAST_TTL]	= { .type = NLA_U8 },
-};
-
-static const struct nla_policy cmd_policy[IPVS_CMD_ATTR_MAX + 1] = {
-	[IPVS_CMD_ATTR_SERVICE]		= { .type = NLA_NESTED },
-	[IPVS_CMD_ATTR_DEST]		= { .type = NLA_NESTED },
-	[IPVS_CMD_ATTR_DAEMON]		= { .type = NLA_NESTED },
-	[IPVS_CMD_ATTR_TIMEOUT_TCP]	= { .type = NLA_U32 },
-	[IPVS_CMD_ATTR_TIMEOUT_TCP_FIN]	= { .type = NLA_U32 },
-	[IPVS_CMD_ATTR_TIMEOUT_UDP]	= { .type = NLA_U32 },
-};
-
 static struct genl_family family;
-
-static bool af_supported(u16 af)
-{
-	return af == AF_INET || (af == AF_INET6 && ipv6_mod_enabled());
-}
-
-int kvs_genl_parse_service(const struct nlattr *nest,
-			   struct kvs_service_conf *c, u32 *flags_mask,
-			   bool full)
-{
-	struct nlattr *a[IPVS_SVC_ATTR_MAX + 1];
-	struct kvs_service_key *key = &c->key;
-	struct ip_vs_flags flags = {};
-
-	if (!nest || nla_parse_nested_deprecated(a, IPVS_SVC_ATTR_MAX, nest,
-						 svc_policy, NULL))
-		return -EINVAL;
-	if (!a[IPVS_SVC_ATTR_AF] ||
-	    !(a[IPVS_SVC_ATTR_FWMARK] || (a[IPVS_SVC_ATTR_PROTOCOL] &&
-					  a[IPVS_SVC_ATTR_ADDR] &&
-					  a[IPVS_SVC_ATTR_PORT])))
-		return -EINVAL;
-
-	memset(c, 0, sizeof(*c));
-	key->af = nla_get_u16(a[IPVS_SVC_ATTR_AF]);
-	if (!af_supported(key->af))
-		return -EAFNOSUPPORT;
-	if (a[IPVS_SVC_ATTR_FWMARK]) {
-		key->fwmark = nla_get_u32(a[IPVS_SVC_ATTR_FWMARK]);
-		/* The in-tree module takes fwmark 0 as TCP 0.0.0.0:0. */
-		if (!key->fwmark)
-			key->protocol = IPPROTO_TCP;
-	} else {
-		key->protocol = nla_get_u16(a[IPVS_SVC_ATTR_PROTOCOL]);
-		/* Only the family's bytes, so the key hashes canonically. */
-		nla_memcpy(&key->addr, a[IPVS_SVC_ATTR_ADDR],
-			   key->af == AF_INET ? sizeof(key->addr.ip) :
-						sizeof(key->addr));
-		key->port = nla_get_be16(a[IPVS_SVC_ATTR_PORT]);
-	}
-	if (!full)
-		return 0;
-
-	if (!a[IPVS_SVC_ATTR_SCHED_NAME] || !a[IPVS_SVC_ATTR_FLAGS] ||
-	    !a[IPVS_SVC_ATTR_TIMEOUT] || !a[IPVS_SVC_ATTR_NETMASK])
-		return -EINVAL;
-	nla_memcpy(&flags, a[IPVS_SVC_ATTR_FLAGS], sizeof(flags));
-	c->flags = flags.flags & flags.mask;
-	*flags_mask = flags.mask;
-	nla_strscpy(c->sched_name, a[IPVS_SVC_ATTR_SCHED_NAME],
-		    sizeof(c->sched_name));
-	/* Truncation is harmless: any non-empty name is refused. */
-	if (a[IPVS_SVC_ATTR_PE_NAME])
-		nla_strscpy(c->pe_name, a[IPVS_SVC_ATTR_PE_NAME],
-			    sizeof(c->pe_name));
-	c->timeout = nla_get_u32(a[IPVS_SVC_ATTR_TIMEOUT]);
-	c->netmask = nla_get_be32(a[IPVS_SVC_ATTR_NETMASK]);
-	return 0;
-}
-
-int kvs_genl_parse_dest(const struct nlattr *nest, struct kvs_dest_conf *c,
-			bool full)
-{
-	struct nlattr *a[IPVS_DEST_ATTR_MAX + 1];
-
-	if (!nest || nla_parse_nested_deprecated(a, IPVS_DEST_ATTR_MAX, nest,
-						 dest_policy, NULL))
-		return -EINVAL;
-	if (!a[IPVS_DEST_ATTR_ADDR] || !a[IPVS_DEST_ATTR_PORT])
-		return -EINVAL;
-
-	memset(c, 0, sizeof(*c));
-	nla_memcpy(&c->addr, a[IPVS_DEST_ATTR_ADDR], sizeof(c->addr));
-	c->port = nla_get_be16(a[IPVS_DEST_ATTR_PORT]);
-	if (a[IPVS_DEST_ATTR_ADDR_FAMILY])
-		c->af = nla_get_u16(a[IPVS_DEST_ATTR_ADDR_FAMILY]);
-	if (!full)
-		return 0;
-
-	if (!a[IPVS_DEST_ATTR_FWD_METHOD] || !a[IPVS_DEST_ATTR_WEIGHT] ||
-	    !a[IPVS_DEST_ATTR_U_THRESH] || !a[IPVS_DEST_ATTR_L_THRESH])
-		return -EINVAL;
-	c->conn_flags = nla_get_u32(a[IPVS_DEST_ATTR_FWD_METHOD]) &
-			IP_VS_CONN_F_FWD_MASK;
-	/* Sent unsigned; a huge weight is a negative one, refused later. */
-	c->weight = (int)nla_get_u32(a[IPVS_DEST_ATTR_WEIGHT]);
-	c->u_threshold = nla_get_u32(a[IPVS_DEST_ATTR_U_THRESH]);
-	c->l_threshold = nla_get_u32(a[IPVS_DEST_ATTR_L_THRESH]);
-	if (a[IPVS_DEST_ATTR_TUN_TYPE])
-		c->tun_type = nla_get_u8(a[IPVS_DEST_ATTR_TUN_TYPE]);
-	if (a[IPVS_DEST_ATTR_TUN_PORT])
-		c->tun_port = nla_get_be16(a[IPVS_DEST_ATTR_TUN_PORT]);
-	if (a[IPVS_DEST_ATTR_TUN_FLAGS])
-		c->tun_flags = nla_get_u16(a[IPVS_DEST_ATTR_TUN_FLAGS]);
-	return 0;
-}
 
 static struct kvs_net *info_kvs_net(struct genl_info *info)
 {
@@ -302,7 +92,7 @@ static int dest_cmd(struct sk_buff *skb, struct genl_info *info)
 	/* Old clients send no family: it is the service's. */
 	if (!d.af)
 		d.af = svc->key.af;
-	if (!af_supported(d.af)) {
+	if (!kvs_genl_af_supported(d.af)) {
 		err = -EAFNOSUPPORT;
 		goto out;
 	}
@@ -390,49 +180,43 @@ static int set_config_cmd(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+static bool stat_is_64bit(int attr)
+{
+	return attr == IPVS_STATS_ATTR_INBYTES ||
+	       attr == IPVS_STATS_ATTR_OUTBYTES;
+}
+
+/* The same counters twice: the old nest with 32-bit fields, then all 64. */
 static int fill_stats(struct sk_buff *skb, int attr, int attr64,
 		      const struct kvs_stats *stats)
 {
+	u64 val[IPVS_STATS_ATTR_OUTBPS + 1] = {};	/* no rates yet: 0 */
 	struct kvs_counters c;
 	struct nlattr *nest;
 	int i;
 
 	kvs_stats_read(stats, &c);
+	val[IPVS_STATS_ATTR_CONNS] = c.conns;
+	val[IPVS_STATS_ATTR_INPKTS] = c.inpkts;
+	val[IPVS_STATS_ATTR_OUTPKTS] = c.outpkts;
+	val[IPVS_STATS_ATTR_INBYTES] = c.inbytes;
+	val[IPVS_STATS_ATTR_OUTBYTES] = c.outbytes;
 
 	nest = nla_nest_start_noflag(skb, attr);
 	if (!nest)
 		return -EMSGSIZE;
-	/* The 32-bit nest truncates, as it always has for old clients. */
-	if (nla_put_u32(skb, IPVS_STATS_ATTR_CONNS, (u32)c.conns) ||
-	    nla_put_u32(skb, IPVS_STATS_ATTR_INPKTS, (u32)c.inpkts) ||
-	    nla_put_u32(skb, IPVS_STATS_ATTR_OUTPKTS, (u32)c.outpkts) ||
-	    nla_put_u64_64bit(skb, IPVS_STATS_ATTR_INBYTES, c.inbytes,
-			      IPVS_STATS_ATTR_PAD) ||
-	    nla_put_u64_64bit(skb, IPVS_STATS_ATTR_OUTBYTES, c.outbytes,
-			      IPVS_STATS_ATTR_PAD))
-		goto cancel;
-	/* kvs estimates no rates yet. */
-	for (i = IPVS_STATS_ATTR_CPS; i <= IPVS_STATS_ATTR_OUTBPS; i++)
-		if (nla_put_u32(skb, i, 0))
+	for (i = IPVS_STATS_ATTR_CONNS; i <= IPVS_STATS_ATTR_OUTBPS; i++)
+		if (stat_is_64bit(i) ?
+		    nla_put_u64_64bit(skb, i, val[i], IPVS_STATS_ATTR_PAD) :
+		    nla_put_u32(skb, i, (u32)val[i]))
 			goto cancel;
 	nla_nest_end(skb, nest);
 
 	nest = nla_nest_start_noflag(skb, attr64);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u64_64bit(skb, IPVS_STATS_ATTR_CONNS, c.conns,
-			      IPVS_STATS_ATTR_PAD) ||
-	    nla_put_u64_64bit(skb, IPVS_STATS_ATTR_INPKTS, c.inpkts,
-			      IPVS_STATS_ATTR_PAD) ||
-	    nla_put_u64_64bit(skb, IPVS_STATS_ATTR_OUTPKTS, c.outpkts,
-			      IPVS_STATS_ATTR_PAD) ||
-	    nla_put_u64_64bit(skb, IPVS_STATS_ATTR_INBYTES, c.inbytes,
-			      IPVS_STATS_ATTR_PAD) ||
-	    nla_put_u64_64bit(skb, IPVS_STATS_ATTR_OUTBYTES, c.outbytes,
-			      IPVS_STATS_ATTR_PAD))
-		goto cancel;
-	for (i = IPVS_STATS_ATTR_CPS; i <= IPVS_STATS_ATTR_OUTBPS; i++)
-		if (nla_put_u64_64bit(skb, i, 0, IPVS_STATS_ATTR_PAD))
+	for (i = IPVS_STATS_ATTR_CONNS; i <= IPVS_STATS_ATTR_OUTBPS; i++)
+		if (nla_put_u64_64bit(skb, i, val[i], IPVS_STATS_ATTR_PAD))
 			goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -569,7 +353,8 @@ static int dump_dests(struct sk_buff *skb, struct netlink_callback *cb)
 	void *hdr;
 
 	if (nlmsg_parse_deprecated(cb->nlh, GENL_HDRLEN, attrs,
-				   IPVS_CMD_ATTR_MAX, cmd_policy, cb->extack))
+				   IPVS_CMD_ATTR_MAX, kvs_genl_cmd_policy,
+				   cb->extack))
 		return 0;
 
 	mutex_lock(&kn->lock);
@@ -669,6 +454,24 @@ static int get_info_cmd(struct sk_buff *skb, struct genl_info *info)
 	return reply(info, IPVS_CMD_SET_INFO, fill_info);
 }
 
+/* The sync protocol cannot carry dests of another family than their service. */
+static bool mixed_family_dests(struct kvs_net *kn)
+{
+	struct kvs_dest_set *set;
+	struct kvs_service *svc;
+	unsigned long id;
+	unsigned int i;
+
+	lockdep_assert_held(&kn->lock);
+	xa_for_each(&kn->svc_ids, id, svc) {
+		set = kvs_dests_locked(svc);
+		for (i = 0; i < set->n; i++)
+			if (set->dest[i]->af != svc->key.af)
+				return true;
+	}
+	return false;
+}
+
 /*
  * kvs has no connection sync daemon yet.  Requests are checked as the
  * in-tree module checks them, so malformed ones fail the same way; then
@@ -676,10 +479,11 @@ static int get_info_cmd(struct sk_buff *skb, struct genl_info *info)
  */
 static int daemon_start(struct net *net, struct nlattr **a, u32 state)
 {
-	char ifname[IP_VS_IFNAME_MAXLEN];
-	struct nlattr *group = a[IPVS_DAEMON_ATTR_MCAST_GROUP];
 	struct nlattr *group6 = a[IPVS_DAEMON_ATTR_MCAST_GROUP6];
-	bool found;
+	struct nlattr *group = a[IPVS_DAEMON_ATTR_MCAST_GROUP];
+	struct kvs_net *kn = kvs_net(net);
+	char ifname[IP_VS_IFNAME_MAXLEN];
+	bool found, mixed;
 
 	if (!a[IPVS_DAEMON_ATTR_MCAST_IFN] || !a[IPVS_DAEMON_ATTR_SYNC_ID])
 		return -EINVAL;
@@ -692,6 +496,11 @@ static int daemon_start(struct net *net, struct nlattr **a, u32 state)
 		if (!(ipv6_addr_type(&addr) & IPV6_ADDR_MULTICAST))
 			return -EINVAL;
 	}
+	mutex_lock(&kn->lock);
+	mixed = mixed_family_dests(kn);
+	mutex_unlock(&kn->lock);
+	if (mixed)
+		return -EINVAL;
 	nla_strscpy(ifname, a[IPVS_DAEMON_ATTR_MCAST_IFN], sizeof(ifname));
 	rcu_read_lock();
 	found = dev_get_by_name_rcu(net, ifname);
@@ -710,7 +519,8 @@ static int daemon_cmd(struct sk_buff *skb, struct genl_info *info)
 	u32 state;
 
 	if (!nest || nla_parse_nested_deprecated(a, IPVS_DAEMON_ATTR_MAX, nest,
-						 daemon_policy, info->extack))
+						 kvs_genl_daemon_policy,
+						 info->extack))
 		return -EINVAL;
 	if (!a[IPVS_DAEMON_ATTR_STATE])
 		return -EINVAL;
@@ -729,55 +539,40 @@ static int dump_daemons(struct sk_buff *skb, struct netlink_callback *cb)
 }
 
 /* Old clients send nests without NLA_F_NESTED: validate leniently. */
-#define KVS_GENL_OP(c, fn)						\
+#define KVS_GENL_OP(c, doit_fn, dumpit_fn)				\
 	{								\
 		.cmd = (c),						\
 		.validate = GENL_DONT_VALIDATE_STRICT |			\
 			    GENL_DONT_VALIDATE_DUMP,			\
 		.flags = GENL_ADMIN_PERM,				\
-		.doit = (fn),						\
+		.doit = (doit_fn),					\
+		.dumpit = (dumpit_fn),					\
 	}
 
 static const struct genl_small_ops ops[] = {
-	KVS_GENL_OP(IPVS_CMD_NEW_SERVICE, service_cmd),
-	KVS_GENL_OP(IPVS_CMD_SET_SERVICE, service_cmd),
-	KVS_GENL_OP(IPVS_CMD_DEL_SERVICE, service_cmd),
-	{
-		.cmd = IPVS_CMD_GET_SERVICE,
-		.validate = GENL_DONT_VALIDATE_STRICT | GENL_DONT_VALIDATE_DUMP,
-		.flags = GENL_ADMIN_PERM,
-		.doit = get_service_cmd,
-		.dumpit = dump_services,
-	},
-	KVS_GENL_OP(IPVS_CMD_NEW_DEST, dest_cmd),
-	KVS_GENL_OP(IPVS_CMD_SET_DEST, dest_cmd),
-	KVS_GENL_OP(IPVS_CMD_DEL_DEST, dest_cmd),
-	{
-		.cmd = IPVS_CMD_GET_DEST,
-		.validate = GENL_DONT_VALIDATE_STRICT | GENL_DONT_VALIDATE_DUMP,
-		.flags = GENL_ADMIN_PERM,
-		.dumpit = dump_dests,
-	},
-	KVS_GENL_OP(IPVS_CMD_NEW_DAEMON, daemon_cmd),
-	KVS_GENL_OP(IPVS_CMD_DEL_DAEMON, daemon_cmd),
-	{
-		.cmd = IPVS_CMD_GET_DAEMON,
-		.validate = GENL_DONT_VALIDATE_STRICT | GENL_DONT_VALIDATE_DUMP,
-		.flags = GENL_ADMIN_PERM,
-		.dumpit = dump_daemons,
-	},
-	KVS_GENL_OP(IPVS_CMD_SET_CONFIG, set_config_cmd),
-	KVS_GENL_OP(IPVS_CMD_GET_CONFIG, get_config_cmd),
-	KVS_GENL_OP(IPVS_CMD_GET_INFO, get_info_cmd),
-	KVS_GENL_OP(IPVS_CMD_ZERO, zero_cmd),
-	KVS_GENL_OP(IPVS_CMD_FLUSH, flush_cmd),
+	KVS_GENL_OP(IPVS_CMD_NEW_SERVICE, service_cmd, NULL),
+	KVS_GENL_OP(IPVS_CMD_SET_SERVICE, service_cmd, NULL),
+	KVS_GENL_OP(IPVS_CMD_DEL_SERVICE, service_cmd, NULL),
+	KVS_GENL_OP(IPVS_CMD_GET_SERVICE, get_service_cmd, dump_services),
+	KVS_GENL_OP(IPVS_CMD_NEW_DEST, dest_cmd, NULL),
+	KVS_GENL_OP(IPVS_CMD_SET_DEST, dest_cmd, NULL),
+	KVS_GENL_OP(IPVS_CMD_DEL_DEST, dest_cmd, NULL),
+	KVS_GENL_OP(IPVS_CMD_GET_DEST, NULL, dump_dests),
+	KVS_GENL_OP(IPVS_CMD_NEW_DAEMON, daemon_cmd, NULL),
+	KVS_GENL_OP(IPVS_CMD_DEL_DAEMON, daemon_cmd, NULL),
+	KVS_GENL_OP(IPVS_CMD_GET_DAEMON, NULL, dump_daemons),
+	KVS_GENL_OP(IPVS_CMD_SET_CONFIG, set_config_cmd, NULL),
+	KVS_GENL_OP(IPVS_CMD_GET_CONFIG, get_config_cmd, NULL),
+	KVS_GENL_OP(IPVS_CMD_GET_INFO, get_info_cmd, NULL),
+	KVS_GENL_OP(IPVS_CMD_ZERO, zero_cmd, NULL),
+	KVS_GENL_OP(IPVS_CMD_FLUSH, flush_cmd, NULL),
 };
 
 static struct genl_family family __ro_after_init = {
 	.name		= IPVS_GENL_NAME,
 	.version	= IPVS_GENL_VERSION,
 	.maxattr	= IPVS_CMD_ATTR_MAX,
-	.policy		= cmd_policy,
+	.policy		= kvs_genl_cmd_policy,
 	.netnsok	= true,
 	.module		= THIS_MODULE,
 	.small_ops	= ops,

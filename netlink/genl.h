@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Parsers of the IPVS genetlink service and dest nests.  They only
- * translate attributes into kvs_*_conf (no lookups, no locks), so KUnit
- * suites can feed them attribute sets without a socket.
+ * Between the IPVS genetlink family (genl.c) and its wire contract
+ * (parse.c).  The parsers only translate attributes into kvs_*_conf (no
+ * lookups, no locks), so KUnit suites can feed them attribute sets
+ * without a socket.
  */
 #ifndef _KVS_GENL_H
 #define _KVS_GENL_H
@@ -10,6 +11,12 @@
 #include <net/netlink.h>
 
 #include "../core/kvs.h"
+
+extern const struct nla_policy kvs_genl_cmd_policy[IPVS_CMD_ATTR_MAX + 1];
+extern const struct nla_policy kvs_genl_daemon_policy[IPVS_DAEMON_ATTR_MAX + 1];
+
+/* AF_INET, or AF_INET6 unless IPv6 is disabled: else -EAFNOSUPPORT. */
+bool kvs_genl_af_supported(u16 af);
 
 /*
  * @flags_mask receives the mask of the request's struct ip_vs_flags when

@@ -1,0 +1,454 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Helpers for the end-to-end tests, sourced by tests/e2e/*.sh inside the
+# test host (scripts/vmrun copies this file next to the test).  They build
+# the test topology, start backend servers, wait for them with bounded
+# polls, read IPVS counters and report "ok - ..." / "not ok - ..." lines.
+#
+#  client ns            director (init ns or a named ns)        backend ns A, B
+#  eth0 10.0.1.2 ---- to-cl 10.0.1.1                         .- eth0 10.0.2.11
+#  default via .1       br 10.0.2.1/24 [to-A to-B] ---------+-- eth0 10.0.2.12
+#                       vip (dummy) 100.100.100.100/32         default via .1
+#
+# A test sources this file, calls topo_up, configures IPVS in the director
+# with ipvsadm (on_director ipvsadm ...), sends traffic from the client and
+# asserts with check/expect_*.  The summary and the exit status come from
+# an EXIT trap: a test fails if any check failed, if none ran, or if the
+# script stopped early.
+set -euo pipefail
+
+VIP=100.100.100.100
+CLIENT_IP=10.0.1.2
+DIRECTOR_CLIENT_IP=10.0.1.1
+DIRECTOR_BACKEND_IP=10.0.2.1
+BACKENDS=(A B)
+declare -A BACKEND_IP=([A]=10.0.2.11 [B]=10.0.2.12)
+# Set by topo_up: namespace names ("" is the init namespace).
+NS_CLIENT=
+NS_DIRECTOR=
+declare -A NS_BACKEND=()
+
+KVS_IPVS=${KVS_IPVS:-kvs}
+WORK=$(mktemp -d /tmp/e2e.XXXXXX)
+T_PASS=0
+T_FAIL=0
+T_DONE=0
+BG_PIDS=()
+NETNS_MADE=()
+LINKS_MADE=()
+
+# ---- reporting
+
+log() {
+	echo "# $*"
+}
+
+ok() {
+	T_PASS=$((T_PASS + 1))
+	echo "ok - $*"
+}
+
+# not_ok DESC [DETAIL...]: DETAIL lines are printed as comments.
+not_ok() {
+	local desc=$1
+	shift
+	T_FAIL=$((T_FAIL + 1))
+	echo "not ok - $desc"
+	if (($#)); then
+		printf '%s\n' "$@" | sed 's/^/#   /'
+	fi
+}
+
+# check DESC CMD...: passes when CMD succeeds; shows its output if not.
+check() {
+	local desc=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		ok "$desc"
+	else
+		not_ok "$desc" "command: $*" "$out"
+	fi
+}
+
+# check_fails DESC CMD...: passes when CMD fails.
+check_fails() {
+	local desc=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		not_ok "$desc" "command succeeded: $*" "$out"
+	else
+		ok "$desc"
+	fi
+}
+
+expect_eq() {
+	local desc=$1 want=$2 got=$3
+	if [[ $got == "$want" ]]; then
+		ok "$desc"
+	else
+		not_ok "$desc" "expected: $want" "got:      $got"
+	fi
+}
+
+expect_ne() {
+	local desc=$1 unwanted=$2 got=$3
+	if [[ $got != "$unwanted" ]]; then
+		ok "$desc"
+	else
+		not_ok "$desc" "expected anything but: $unwanted"
+	fi
+}
+
+# expect_match DESC ERE TEXT
+expect_match() {
+	local desc=$1 re=$2 text=$3
+	if grep -Eq -- "$re" <<<"$text"; then
+		ok "$desc"
+	else
+		not_ok "$desc" "expected to match: $re" "in:" "$text"
+	fi
+}
+
+expect_no_match() {
+	local desc=$1 re=$2 text=$3
+	if grep -Eq -- "$re" <<<"$text"; then
+		not_ok "$desc" "expected not to match: $re" "in:" "$text"
+	else
+		ok "$desc"
+	fi
+}
+
+# expect_cmp DESC A OP B: integer comparison, OP one of -eq -ne -gt -ge -lt -le.
+expect_cmp() {
+	local desc=$1 a=$2 op=$3 b=$4
+	if [[ $a =~ ^-?[0-9]+$ && $b =~ ^-?[0-9]+$ ]] && test "$a" "$op" "$b"; then
+		ok "$desc"
+	else
+		not_ok "$desc" "expected: $a $op $b"
+	fi
+}
+
+# expect_alternation DESC R1 R2 ...: round robin over the backends, in
+# either order: consecutive replies differ, every reply equals the one two
+# before, and both backends answered.
+expect_alternation() {
+	local desc=$1 i
+	shift
+	local rs=("$@") bad=
+	((${#rs[@]} >= 4)) || bad="fewer than 4 replies"
+	for ((i = 0; i < ${#rs[@]}; i++)); do
+		[[ ${rs[i]} == A || ${rs[i]} == B ]] || bad="reply $((i + 1)) is '${rs[i]}'"
+		((i < 1)) || [[ ${rs[i]} != "${rs[i - 1]}" ]] || bad="replies $i and $((i + 1)) equal"
+		((i < 2)) || [[ ${rs[i]} == "${rs[i - 2]}" ]] || bad="reply $((i + 1)) breaks the cycle"
+	done
+	if [[ -z $bad ]]; then
+		ok "$desc (${rs[*]})"
+	else
+		not_ok "$desc (${rs[*]})" "$bad"
+	fi
+}
+
+# expect_eventually DESC SECONDS WANT CMD...: CMD prints WANT within
+# SECONDS (polled), e.g. a counter that settles after traffic.
+expect_eventually() {
+	local desc=$1 limit=$2 want=$3 got end
+	shift 3
+	end=$((SECONDS + limit))
+	while :; do
+		got=$("$@" 2>&1) || true
+		[[ $got == "$want" ]] && { ok "$desc"; return 0; }
+		((SECONDS < end)) || break
+		sleep 0.2
+	done
+	not_ok "$desc" "expected: $want" "got:      $got"
+}
+
+# skip_all REASON: the whole test does not apply here.
+skip_all() {
+	echo "ok - skipped ($*)"
+	T_PASS=$((T_PASS + 1))
+	T_DONE=1
+	exit 0
+}
+
+# ---- running things
+
+# run_in NS CMD...: runs CMD in namespace NS ("" is the init namespace).
+run_in() {
+	local ns=$1
+	shift
+	if [[ -n $ns ]]; then
+		ip netns exec "$ns" "$@"
+	else
+		"$@"
+	fi
+}
+
+on_client() { run_in "$NS_CLIENT" "$@"; }
+on_director() { run_in "$NS_DIRECTOR" "$@"; }
+# on_backend A|B CMD...
+on_backend() {
+	local b=$1
+	shift
+	run_in "${NS_BACKEND[$b]}" "$@"
+}
+
+# show CMD...: runs CMD in the director and prints it with its output.
+show() {
+	echo "director# $*"
+	on_director "$@" 2>&1
+}
+
+# bg_start NAME NS CMD...: runs CMD in the background in NS with its
+# output in $WORK/NAME.log; it is killed when the test ends.
+bg_start() {
+	local name=$1 ns=$2
+	shift 2
+	# No function or subshell in between: $! is CMD's own process.
+	if [[ -n $ns ]]; then
+		ip netns exec "$ns" "$@" </dev/null >"$WORK/$name.log" 2>&1 &
+	else
+		"$@" </dev/null >"$WORK/$name.log" 2>&1 &
+	fi
+	BG_PIDS+=($!)
+}
+
+# wait_until SECONDS CMD...: polls CMD every 0.2 s until it succeeds;
+# fails after SECONDS.
+wait_until() {
+	local limit=$1 end
+	shift
+	end=$((SECONDS + limit))
+	until "$@" >/dev/null 2>&1; do
+		((SECONDS < end)) || return 1
+		sleep 0.2
+	done
+}
+
+# wait_listen NS tcp|udp PORT [SECONDS]: until a socket listens on PORT.
+wait_listen() {
+	local ns=$1 proto=$2 port=$3 limit=${4:-20}
+	wait_until "$limit" _listening "$ns" "$proto" "$port" ||
+		{ not_ok "$proto port $port listening in ${ns:-init ns}"; return 1; }
+}
+
+_listening() {
+	local flag=-t
+	[[ $2 == udp ]] && flag=-u
+	[[ -n $(run_in "$1" ss -Hln "$flag" "sport = :$3") ]]
+}
+
+# ---- IPVS
+
+# ipvs_ready: the IPVS genetlink family is there (kvs preloaded by vmrun,
+# or Debian's ip_vs, loaded here for --ipvs=intree).
+ipvs_ready() {
+	if ! genl ctrl get name IPVS >/dev/null 2>&1 && [[ $KVS_IPVS == intree ]]; then
+		modprobe ip_vs
+	fi
+	genl ctrl get name IPVS >/dev/null 2>&1 || {
+		not_ok "IPVS genetlink family present ($KVS_IPVS)"
+		exit 1
+	}
+}
+
+# ipvs_stats SERVICE [DEST]: "Conns InPkts OutPkts InBytes OutBytes" of a
+# service (e.g. 100.100.100.100:80, or FWM 1) or of one of its dests,
+# from ipvsadm -L -n --stats --exact in the director.
+ipvs_stats() {
+	on_director ipvsadm -L -n --stats --exact | _ipvs_line "$1" "${2:-}" 3 7
+}
+
+# ipvs_conns SERVICE DEST: "ActiveConn InActConn" from ipvsadm -L -n.
+ipvs_conns() {
+	on_director ipvsadm -L -n | _ipvs_line "$1" "$2" 5 6
+}
+
+# Prints fields FROM..TO of the service line, or of the DEST line under it.
+_ipvs_line() {
+	awk -v svc="$1" -v dst="$2" -v from="$3" -v to="$4" '
+		function out(i, s) {
+			for (i = from; i <= to; i++) s = s (i > from ? " " : "") $i
+			print s; found = 1; exit
+		}
+		$1 != "->" { insvc = ($2 == svc); if (insvc && dst == "") out() ; next }
+		insvc && $2 == dst { out() }
+		END { if (!found) print "missing" }'
+}
+
+# ---- topology
+
+# topo_up [--director init|NAME] [--prefix P] [--no-vip]: builds the
+# topology above.  The director defaults to $KVS_TEST_DIRECTOR or the init
+# namespace; namespaces and director-side links are named with prefix P
+# so that two topologies can coexist.  --no-vip leaves out the VIP dummy.
+# shellcheck disable=SC2120 # arguments are optional
+topo_up() {
+	local director=${KVS_TEST_DIRECTOR:-init} p='' vip=1 b
+	while (($#)); do
+		case $1 in
+		--director) director=$2; shift ;;
+		--prefix) p=$2; shift ;;
+		--no-vip) vip= ;;
+		*) echo "topo_up: bad argument $1" >&2; return 2 ;;
+		esac
+		shift
+	done
+	ipvs_ready
+	NS_CLIENT=${p}client
+	_netns_add "$NS_CLIENT"
+	if [[ $director == init ]]; then
+		NS_DIRECTOR=
+	else
+		NS_DIRECTOR=$p$director
+		_netns_add "$NS_DIRECTOR"
+	fi
+	for b in "${BACKENDS[@]}"; do
+		NS_BACKEND[$b]=$p${b,,}
+		_netns_add "${NS_BACKEND[$b]}"
+	done
+
+	local dns=() cns=(-n "$NS_CLIENT")
+	[[ -z $NS_DIRECTOR ]] || dns=(-n "$NS_DIRECTOR")
+	_link_add "${p}to-cl" eth0 "$NS_CLIENT"
+	ip "${cns[@]}" addr add "$CLIENT_IP/24" dev eth0
+	ip "${cns[@]}" link set dev eth0 up
+	ip "${cns[@]}" route add default via "$DIRECTOR_CLIENT_IP"
+	ip "${dns[@]}" addr add "$DIRECTOR_CLIENT_IP/24" dev "${p}to-cl"
+	ip "${dns[@]}" link set dev "${p}to-cl" up
+
+	ip "${dns[@]}" link add name "${p}br" type bridge
+	_link_made "${p}br"
+	ip "${dns[@]}" addr add "$DIRECTOR_BACKEND_IP/24" dev "${p}br"
+	ip "${dns[@]}" link set dev "${p}br" up
+	for b in "${BACKENDS[@]}"; do
+		local bns=(-n "${NS_BACKEND[$b]}")
+		_link_add "${p}to-$b" eth0 "${NS_BACKEND[$b]}"
+		ip "${dns[@]}" link set dev "${p}to-$b" master "${p}br" up
+		ip "${bns[@]}" addr add "${BACKEND_IP[$b]}/24" dev eth0
+		ip "${bns[@]}" link set dev eth0 up
+		ip "${bns[@]}" route add default via "$DIRECTOR_BACKEND_IP"
+	done
+	if [[ -n $vip ]]; then
+		ip "${dns[@]}" link add name "${p}vip" type dummy
+		_link_made "${p}vip"
+		ip "${dns[@]}" addr add "$VIP/32" dev "${p}vip"
+		ip "${dns[@]}" link set dev "${p}vip" up
+	fi
+	on_director sysctl -qw net.ipv4.ip_forward=1
+	log "topology up: director in ${NS_DIRECTOR:-the init namespace}"
+}
+
+_netns_add() {
+	ip netns add "$1"
+	NETNS_MADE+=("$1")
+	ip -n "$1" link set lo up
+}
+
+# _link_add DIRNAME PEERNAME PEERNS: a veth pair, DIRNAME in the director.
+_link_add() {
+	if [[ -n $NS_DIRECTOR ]]; then
+		ip link add name "$1" netns "$NS_DIRECTOR" type veth peer name "$2" netns "$3"
+	else
+		ip link add name "$1" type veth peer name "$2" netns "$3"
+		_link_made "$1"
+	fi
+}
+
+# Links in the init namespace are deleted at the end; the others go with
+# their namespace.
+_link_made() {
+	[[ -n $NS_DIRECTOR ]] || LINKS_MADE+=("$1")
+}
+
+# ---- backend servers
+
+# start_http [PORT]: busybox httpd in each backend; GET / answers the
+# backend's name (A or B).
+start_http() {
+	local port=${1:-8000} b
+	for b in "${BACKENDS[@]}"; do
+		mkdir -p "$WORK/www-$b"
+		echo "$b" >"$WORK/www-$b/index.html"
+		bg_start "http-$b" "${NS_BACKEND[$b]}" \
+			busybox httpd -f -p "$port" -h "$WORK/www-$b"
+	done
+	for b in "${BACKENDS[@]}"; do
+		wait_listen "${NS_BACKEND[$b]}" tcp "$port"
+	done
+}
+
+# start_tcp_sink [PORT]: nc -l -k in each backend (seed 003); what it
+# receives is in $WORK/sink-A.log and sink-B.log.
+start_tcp_sink() {
+	local port=${1:-8000} b
+	for b in "${BACKENDS[@]}"; do
+		bg_start "sink-$b" "${NS_BACKEND[$b]}" nc -l -k -p "$port"
+	done
+	for b in "${BACKENDS[@]}"; do
+		wait_listen "${NS_BACKEND[$b]}" tcp "$port"
+	done
+}
+
+# start_udp_name [PORT]: a UDP server in each backend that answers every
+# datagram with the backend's name.
+start_udp_name() {
+	local port=${1:-9000} b
+	for b in "${BACKENDS[@]}"; do
+		bg_start "udp-$b" "${NS_BACKEND[$b]}" \
+			socat "UDP4-RECVFROM:$port,fork" "EXEC:echo $b"
+	done
+	for b in "${BACKENDS[@]}"; do
+		wait_listen "${NS_BACKEND[$b]}" udp "$port"
+	done
+}
+
+# http_get NS URL: the body, or nothing on failure (bounded by 5 s).
+http_get() {
+	run_in "$1" curl -sS --max-time 5 "$2" 2>&1 || true
+}
+
+# ---- end of test
+
+_finish() {
+	local rc=$? pid ns l
+	set +e
+	if ((!T_DONE)); then
+		if ((rc != 0)); then
+			not_ok "test script stopped early (exit status $rc)" \
+				"${T_ERR_AT:-}"
+		elif ((T_PASS + T_FAIL == 0)); then
+			not_ok "no check ran"
+		fi
+	fi
+	for pid in "${BG_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	wait 2>/dev/null
+	for l in "${LINKS_MADE[@]}"; do
+		ip link del "$l" 2>/dev/null
+	done
+	for ns in "${NETNS_MADE[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	rm -rf "$WORK"
+	echo "# $T_PASS passed, $T_FAIL failed"
+	((T_FAIL == 0 && T_PASS > 0)) || exit 1
+	exit 0
+}
+# set -E: the ERR trap also fires inside functions; the first one is where
+# the script stopped.
+set -E
+T_ERR_AT=
+_err_trace() {
+	local line=$1 cmd=$2 i at
+	[[ -z $T_ERR_AT ]] || return 0
+	at="${BASH_SOURCE[1]##*/}:$line"
+	for ((i = 1; i < ${#BASH_SOURCE[@]} - 1; i++)); do
+		at+=" < ${BASH_SOURCE[i + 1]##*/}:${BASH_LINENO[i]}"
+	done
+	T_ERR_AT="failed: $cmd (at $at)"
+}
+trap '_err_trace "$LINENO" "$BASH_COMMAND"' ERR
+trap _finish EXIT
