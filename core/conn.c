@@ -42,10 +42,9 @@ int kvs_conn_cache_init(void)
 	return conn_cache ? 0 : -ENOMEM;
 }
 
+/* After kvs_rcu_drain(): no connection is waiting for its grace period. */
 void kvs_conn_cache_exit(void)
 {
-	/* Connections are freed from RCU callbacks: let them all run. */
-	rcu_barrier();
 	kmem_cache_destroy(conn_cache);
 }
 

@@ -8,6 +8,16 @@
 
 #include "kvs.h"
 
+/*
+ * Objects are freed from RCU callbacks, and a dest's callback may queue
+ * its service's: wait for both rounds before the code and caches go.
+ */
+static void kvs_rcu_drain(void)
+{
+	rcu_barrier();
+	rcu_barrier();
+}
+
 static int __init kvs_init(void)
 {
 	int err;
@@ -30,6 +40,7 @@ static int __init kvs_init(void)
 
 err_genl:
 	kvs_netns_exit();
+	kvs_rcu_drain();
 err_netns:
 	kvs_conn_cache_exit();
 err_conn_cache:
@@ -40,6 +51,7 @@ static void __exit kvs_exit(void)
 {
 	kvs_genl_exit();
 	kvs_netns_exit();
+	kvs_rcu_drain();
 	kvs_conn_cache_exit();
 }
 

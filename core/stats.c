@@ -94,22 +94,26 @@ static void stats_conn(struct kvs_stats *s)
 void kvs_stats_packet(struct kvs_conn *cp, enum kvs_dir dir, unsigned int len)
 {
 	struct kvs_dest *dest = cp->dest;
+	/* A dest revived from the trash may move to a new service object. */
+	struct kvs_service *svc = READ_ONCE(dest->svc);
 	bool in = dir == KVS_DIR_ORIG;
 
 	local_bh_disable();
 	stats_add(&dest->stats, in, len);
-	stats_add(&dest->svc->stats, in, len);
-	stats_add(&dest->svc->kn->stats, in, len);
+	stats_add(&svc->stats, in, len);
+	stats_add(&svc->kn->stats, in, len);
 	local_bh_enable();
 }
 
 /* A connection was scheduled to @dest. */
 void kvs_stats_new_conn(struct kvs_dest *dest)
 {
+	struct kvs_service *svc = READ_ONCE(dest->svc);
+
 	local_bh_disable();
 	stats_conn(&dest->stats);
-	stats_conn(&dest->svc->stats);
-	stats_conn(&dest->svc->kn->stats);
+	stats_conn(&svc->stats);
+	stats_conn(&svc->kn->stats);
 	local_bh_enable();
 }
 

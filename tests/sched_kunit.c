@@ -406,6 +406,54 @@ static void sched_wrr_add_test(struct kunit *test)
 				    "choice %u", i);
 }
 
+/*
+ * A service is born without dests and gets them one at a time, and
+ * the threshold is carried through each update (an empty set gives top
+ * 0 and cw 0).  d1 of weight 3, then d0 of weight 1 at the head: cw 0
+ * becomes the top 3 - 2 = 1; with d0, top 3 and step 1 keep cw 1, so
+ * the first pass is at 1: d0 d1; then cw 3: d1; 2: d1; 1: d0 d1.
+ * d1 of 2, then d0 of 4: cw 1 (top 2 - 1), kept as 1 / 2 * 2 + 1 = 1:
+ * d0 d1; cw 3: d0; cw 1: d0 d1; cw 3: d0.
+ */
+struct grow_case {
+	const char *desc;
+	struct fake_dest d[2];
+	unsigned int steps;
+	int want[SCHED_MAX_STEPS];
+};
+
+static const struct grow_case grow_cases[] = {
+	{ "3 then 1", { W(1), W(3) }, 8, { 0, 1, 1, 1, 0, 1, 1, 1 } },
+	{ "2 then 4", { W(4), W(2) }, 6, { 0, 1, 0, 0, 1, 0 } },
+};
+
+static void grow_desc(const struct grow_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(grow, grow_cases, grow_desc);
+
+static void sched_wrr_grow_test(struct kunit *test)
+{
+	static const int order[] = { 0, 1 };
+	const struct grow_case *c = test->param_value;
+	struct sched_ctx *ctx = test->priv;
+	struct kvs_iph iph;
+	unsigned int i;
+
+	key_iph(&iph, KEY_BASE, 1024);
+	publish(test, order, 0);
+	bind(test, "wrr");
+	set_dest(ctx, 1, &c->d[1]);
+	publish(test, order + 1, 1);
+	set_dest(ctx, 0, &c->d[0]);
+	publish(test, order, 2);
+	for (i = 0; i < c->steps; i++)
+		KUNIT_EXPECT_EQ_MSG(test, pick(ctx, &iph), c->want[i],
+				    "choice %u", i);
+}
+
 static void sched_wrr_overload_test(struct kunit *test)
 {
 	static const struct fake_dest d[] = { W(1), W(1), W(1) };
@@ -794,6 +842,7 @@ static struct kunit_case sched_test_cases[] = {
 	KUNIT_CASE_PARAM(sched_seq_test, seq_gen_params),
 	KUNIT_CASE(sched_wrr_edit_test),
 	KUNIT_CASE(sched_wrr_add_test),
+	KUNIT_CASE_PARAM(sched_wrr_grow_test, grow_gen_params),
 	KUNIT_CASE(sched_wrr_overload_test),
 	KUNIT_CASE(sched_hash_vectors_test),
 	KUNIT_CASE_PARAM(sched_table_fill_test, fill_gen_params),

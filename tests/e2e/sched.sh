@@ -48,7 +48,9 @@ for h in $CLIENT_HOSTS; do
 done
 on_director ip addr add "$VIP2/32" dev vip
 
-# ---- wrr: cw 3: A; 2: A; 1: B A; so A A B A, 300 of 400 on A.
+# ---- wrr: 300 of 400 on A.  The cycle's threshold follows the adds:
+# 0 with no dest, 3 - (3 - 1) = 1 when A (weight 3) comes, kept at 1
+# when B comes (top 3, step 1); so cw 1: B A; then cw 3: A; 2: A; 1: B A.
 WEIGHT_A=3 service 80 wrr
 show ipvsadm -L -n
 out=$(on_client curl -sS --max-time 120 -H 'Connection: close' \
@@ -60,7 +62,7 @@ expect_cmp "wrr: all 400 connections answered" $((na + nb)) -eq 400
 expect_cmp "wrr: A gets at least 70%" "$na" -ge 280
 expect_cmp "wrr: A gets at most 80%" "$na" -le 320
 first=$(head -n 4 <<<"$out" | tr -d '\n')
-expect_eq "wrr: the cycle starts A A B A" AABA "$first"
+expect_eq "wrr: the cycle starts B A A A" BAAA "$first"
 
 # ---- lc: a held connection makes its backend busier than the idle one.
 service 81 lc
