@@ -520,6 +520,8 @@ int kvs_nat_rewrite_ipv4(struct sk_buff *skb, const struct kvs_iph *iph,
 
 /* ---- subsystems, in init order ---- */
 
+int kvs_proc_init(struct kvs_net *kn);
+void kvs_proc_exit(struct kvs_net *kn);
 int kvs_hooks_register(struct kvs_net *kn);
 void kvs_hooks_unregister(struct kvs_net *kn);
 int kvs_netns_init(void);

@@ -32,8 +32,13 @@ static int __net_init kvs_net_init(struct net *net)
 	err = kvs_conn_table_init(&kn->conns);
 	if (err)
 		goto err_conns;
+	err = kvs_proc_init(kn);
+	if (err)
+		goto err_proc;
 	return 0;
 
+err_proc:
+	kvs_conn_table_destroy(&kn->conns);
 err_conns:
 	kvs_services_exit(kn);
 err_services:
@@ -52,6 +57,7 @@ static void __net_exit kvs_net_exit(struct net *net)
 {
 	struct kvs_net *kn = kvs_net(net);
 
+	kvs_proc_exit(kn);
 	kvs_hooks_unregister(kn);
 	mutex_lock(&kn->lock);
 	kvs_service_flush(kn);
