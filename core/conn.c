@@ -200,6 +200,9 @@ struct kvs_conn *kvs_conn_new(struct kvs_conn_table *tbl,
 	cp->proto = proto;
 	cp->flags = (READ_ONCE(dest->conn_flags) & IP_VS_CONN_F_FWD_MASK) |
 		    IP_VS_CONN_F_INACTIVE;
+	/* Until a reply shows up, the client's packets are all we see. */
+	if (!conn_has_reply(cp))
+		cp->flags |= IP_VS_CONN_F_NOOUTPUT;
 	cp->expires = jiffies + timeout;
 	spin_lock_init(&cp->lock);
 
