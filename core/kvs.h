@@ -7,6 +7,7 @@
 #ifndef _KVS_H
 #define _KVS_H
 
+#include <linux/device/driver.h>
 #include <linux/ip_vs.h>
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
@@ -385,6 +386,47 @@ static inline int kvs_dest_conn_overhead(const struct kvs_dest *dest)
 
 	return (active << 8) + active + atomic_read(&dest->inactconns);
 }
+
+/* Expected delay as sed and nq see it: (active + 1) / weight. */
+static inline int kvs_dest_sed_cost(const struct kvs_dest *dest)
+{
+	return atomic_read(&dest->activeconns) + 1;
+}
+
+/*
+ * The usable dest of @set with the least @cost, or the least @cost per
+ * unit of weight when @per_weight, the first in set order on a tie.
+ * Ratios are compared by cross-multiplication, so nothing divides; the
+ * compiler inlines @cost into each scheduler.  RCU held.
+ */
+static inline struct kvs_dest *
+kvs_sched_least(const struct kvs_dest_set *set,
+		int (*cost)(const struct kvs_dest *dest), bool per_weight)
+{
+	struct kvs_dest *dest, *least = NULL;
+	s64 least_cost = 0, least_w = 1;
+	unsigned int i;
+
+	for (i = 0; i < set->n; i++) {
+		s64 c, w;
+
+		dest = set->dest[i];
+		if (!kvs_dest_usable(dest))
+			continue;
+		c = cost(dest);
+		w = per_weight ? READ_ONCE(dest->weight) : 1;
+		if (!least || least_cost * w > c * least_w) {
+			least = dest;
+			least_cost = c;
+			least_w = w;
+		}
+	}
+	return least;
+}
+
+/* Module boilerplate: register at load, unregister at unload. */
+#define module_kvs_scheduler(__sched) \
+	module_driver(__sched, kvs_register_scheduler, kvs_unregister_scheduler)
 
 /* ---- packets ---- */
 

@@ -49,17 +49,6 @@ static struct kvs_scheduler dh_sched = {
 	.schedule	= dh_schedule,
 };
 
-static int __init dh_init(void)
-{
-	return kvs_register_scheduler(&dh_sched);
-}
-
-static void __exit dh_exit(void)
-{
-	kvs_unregister_scheduler(&dh_sched);
-}
-
-module_init(dh_init);
-module_exit(dh_exit);
+module_kvs_scheduler(dh_sched);
 MODULE_DESCRIPTION("kvs destination-hashing scheduler");
 MODULE_LICENSE("GPL");

@@ -99,17 +99,6 @@ static struct kvs_scheduler rr_sched = {
 	.schedule	= rr_schedule,
 };
 
-static int __init rr_init(void)
-{
-	return kvs_register_scheduler(&rr_sched);
-}
-
-static void __exit rr_exit(void)
-{
-	kvs_unregister_scheduler(&rr_sched);
-}
-
-module_init(rr_init);
-module_exit(rr_exit);
+module_kvs_scheduler(rr_sched);
 MODULE_DESCRIPTION("kvs round-robin scheduler");
 MODULE_LICENSE("GPL");

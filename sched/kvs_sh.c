@@ -73,17 +73,6 @@ static struct kvs_scheduler sh_sched = {
 	.schedule	= sh_schedule,
 };
 
-static int __init sh_init(void)
-{
-	return kvs_register_scheduler(&sh_sched);
-}
-
-static void __exit sh_exit(void)
-{
-	kvs_unregister_scheduler(&sh_sched);
-}
-
-module_init(sh_init);
-module_exit(sh_exit);
+module_kvs_scheduler(sh_sched);
 MODULE_DESCRIPTION("kvs source-hashing scheduler");
 MODULE_LICENSE("GPL");

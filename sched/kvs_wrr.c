@@ -178,17 +178,6 @@ static struct kvs_scheduler wrr_sched = {
 	.schedule	= wrr_schedule,
 };
 
-static int __init wrr_init(void)
-{
-	return kvs_register_scheduler(&wrr_sched);
-}
-
-static void __exit wrr_exit(void)
-{
-	kvs_unregister_scheduler(&wrr_sched);
-}
-
-module_init(wrr_init);
-module_exit(wrr_exit);
+module_kvs_scheduler(wrr_sched);
 MODULE_DESCRIPTION("kvs weighted round-robin scheduler");
 MODULE_LICENSE("GPL");
