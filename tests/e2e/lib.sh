@@ -24,10 +24,13 @@ DIRECTOR_CLIENT_IP=10.0.1.1
 DIRECTOR_BACKEND_IP=10.0.2.1
 BACKENDS=(A B)
 declare -A BACKEND_IP=([A]=10.0.2.11 [B]=10.0.2.12)
-# Set by topo_up: namespace names ("" is the init namespace).
+# Set by topo_up and topo_use: namespace names ("" is the init namespace)
+# and the prefix of the current topology.
 NS_CLIENT=
 NS_DIRECTOR=
 declare -A NS_BACKEND=()
+TOPO_PREFIX=
+declare -A TOPO_DIRECTOR=() # keyed by "." and the prefix
 
 KVS_IPVS=${KVS_IPVS:-kvs}
 WORK=$(mktemp -d /tmp/e2e.XXXXXX)
@@ -194,10 +197,13 @@ on_backend() {
 	run_in "${NS_BACKEND[$b]}" "$@"
 }
 
-# show CMD...: runs CMD in the director and prints it with its output.
+# show CMD...: runs CMD in the director and prints it with its output
+# (and its exit status if not 0).  For the reader only: it never fails.
 show() {
-	echo "director# $*"
-	on_director "$@" 2>&1
+	local rc=0
+	echo "${NS_DIRECTOR:-director}# $*"
+	on_director "$@" 2>&1 || rc=$?
+	((rc == 0)) || echo "(exit status $rc)"
 }
 
 # bg_start NAME NS CMD...: runs CMD in the background in NS with its
@@ -254,10 +260,20 @@ ipvs_ready() {
 }
 
 # ipvs_stats SERVICE [DEST]: "Conns InPkts OutPkts InBytes OutBytes" of a
-# service (e.g. 100.100.100.100:80, or FWM 1) or of one of its dests,
-# from ipvsadm -L -n --stats --exact in the director.
+# service (the second column of its line: 100.100.100.100:80, or the mark
+# of a fwmark service) or of one of its dests (10.0.2.11:8000), from
+# ipvsadm -L -n --stats --exact in the director.  The in-tree IPVS folds
+# its per-CPU counters into these every 2 s: poll for the value expected
+# (expect_eventually ... ipvs_stat conns SERVICE) before reading the rest.
 ipvs_stats() {
 	on_director ipvsadm -L -n --stats --exact | _ipvs_line "$1" "${2:-}" 3 7
+}
+
+# ipvs_stat conns|inpkts|outpkts|inbytes|outbytes SERVICE [DEST]
+ipvs_stat() {
+	local -A col=([conns]=3 [inpkts]=4 [outpkts]=5 [inbytes]=6 [outbytes]=7)
+	on_director ipvsadm -L -n --stats --exact |
+		_ipvs_line "$2" "${3:-}" "${col[$1]}" "${col[$1]}"
 }
 
 # ipvs_conns SERVICE DEST: "ActiveConn InActConn" from ipvsadm -L -n.
@@ -280,9 +296,12 @@ _ipvs_line() {
 # ---- topology
 
 # topo_up [--director init|NAME] [--prefix P] [--no-vip]: builds the
-# topology above.  The director defaults to $KVS_TEST_DIRECTOR or the init
-# namespace; namespaces and director-side links are named with prefix P
-# so that two topologies can coexist.  --no-vip leaves out the VIP dummy.
+# topology above and makes it the current one.  The director defaults to
+# $KVS_TEST_DIRECTOR or the init namespace; namespaces, director-side
+# links and server logs are named with prefix P, so that topologies with
+# different prefixes coexist (topo_use switches between them; at most one
+# can have its director in the init namespace).  --no-vip leaves out the
+# VIP dummy.
 # shellcheck disable=SC2120 # arguments are optional
 topo_up() {
 	local director=${KVS_TEST_DIRECTOR:-init} p='' vip=1 b
@@ -296,16 +315,11 @@ topo_up() {
 		shift
 	done
 	ipvs_ready
-	NS_CLIENT=${p}client
+	TOPO_DIRECTOR[".$p"]=$director
+	topo_use "$p"
 	_netns_add "$NS_CLIENT"
-	if [[ $director == init ]]; then
-		NS_DIRECTOR=
-	else
-		NS_DIRECTOR=$p$director
-		_netns_add "$NS_DIRECTOR"
-	fi
+	[[ -z $NS_DIRECTOR ]] || _netns_add "$NS_DIRECTOR"
 	for b in "${BACKENDS[@]}"; do
-		NS_BACKEND[$b]=$p${b,,}
 		_netns_add "${NS_BACKEND[$b]}"
 	done
 
@@ -340,6 +354,18 @@ topo_up() {
 	log "topology up: director in ${NS_DIRECTOR:-the init namespace}"
 }
 
+# topo_use P: makes the topology built with prefix P the current one.
+topo_use() {
+	local p=$1 b director=${TOPO_DIRECTOR[".$1"]}
+	TOPO_PREFIX=$p
+	NS_CLIENT=${p}client
+	NS_DIRECTOR=
+	[[ $director == init ]] || NS_DIRECTOR=$p$director
+	for b in "${BACKENDS[@]}"; do
+		NS_BACKEND[$b]=$p${b,,}
+	done
+}
+
 _netns_add() {
 	ip netns add "$1"
 	NETNS_MADE+=("$1")
@@ -367,12 +393,13 @@ _link_made() {
 # start_http [PORT]: busybox httpd in each backend; GET / answers the
 # backend's name (A or B).
 start_http() {
-	local port=${1:-8000} b
+	local port=${1:-8000} b www
 	for b in "${BACKENDS[@]}"; do
-		mkdir -p "$WORK/www-$b"
-		echo "$b" >"$WORK/www-$b/index.html"
-		bg_start "http-$b" "${NS_BACKEND[$b]}" \
-			busybox httpd -f -p "$port" -h "$WORK/www-$b"
+		www=$WORK/${TOPO_PREFIX}www-$b
+		mkdir -p "$www"
+		echo "$b" >"$www/index.html"
+		bg_start "${TOPO_PREFIX}http-$b" "${NS_BACKEND[$b]}" \
+			busybox httpd -f -p "$port" -h "$www"
 	done
 	for b in "${BACKENDS[@]}"; do
 		wait_listen "${NS_BACKEND[$b]}" tcp "$port"
@@ -380,15 +407,20 @@ start_http() {
 }
 
 # start_tcp_sink [PORT]: nc -l -k in each backend (seed 003); what it
-# receives is in $WORK/sink-A.log and sink-B.log.
+# receives is in the file "$(sink_log A)" (and B).
 start_tcp_sink() {
 	local port=${1:-8000} b
 	for b in "${BACKENDS[@]}"; do
-		bg_start "sink-$b" "${NS_BACKEND[$b]}" nc -l -k -p "$port"
+		bg_start "${TOPO_PREFIX}sink-$b" "${NS_BACKEND[$b]}" nc -l -k -p "$port"
 	done
 	for b in "${BACKENDS[@]}"; do
 		wait_listen "${NS_BACKEND[$b]}" tcp "$port"
 	done
+}
+
+# sink_log A|B: the file with what backend A's sink received.
+sink_log() {
+	echo "$WORK/${TOPO_PREFIX}sink-$1.log"
 }
 
 # start_udp_name [PORT]: a UDP server in each backend that answers every
@@ -396,7 +428,7 @@ start_tcp_sink() {
 start_udp_name() {
 	local port=${1:-9000} b
 	for b in "${BACKENDS[@]}"; do
-		bg_start "udp-$b" "${NS_BACKEND[$b]}" \
+		bg_start "${TOPO_PREFIX}udp-$b" "${NS_BACKEND[$b]}" \
 			socat "UDP4-RECVFROM:$port,fork" "EXEC:echo $b"
 	done
 	for b in "${BACKENDS[@]}"; do
@@ -412,7 +444,7 @@ http_get() {
 # ---- end of test
 
 _finish() {
-	local rc=$? pid ns l
+	local rc=$? ns l
 	set +e
 	if ((!T_DONE)); then
 		if ((rc != 0)); then
@@ -422,9 +454,12 @@ _finish() {
 			not_ok "no check ran"
 		fi
 	fi
-	for pid in "${BG_PIDS[@]}"; do
-		kill "$pid" 2>/dev/null
+	kill "${BG_PIDS[@]}" 2>/dev/null
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		kill -0 "${BG_PIDS[@]}" 2>/dev/null || break
+		sleep 0.2
 	done
+	kill -KILL "${BG_PIDS[@]}" 2>/dev/null
 	wait 2>/dev/null
 	for l in "${LINKS_MADE[@]}"; do
 		ip link del "$l" 2>/dev/null
