@@ -154,9 +154,38 @@ struct kvs_conn *kvs_conn_lookup(struct kvs_conn_table *tbl,
 }
 
 /*
+ * Hash the reply tuple of @cp.  The real server sees only that tuple, so
+ * one already taken means the client reused a port toward the same real
+ * server: through another virtual service, or before a finished
+ * connection left the table.  A finished holder gives way; a live one
+ * keeps it, and the new connection fails with -EADDRINUSE.
+ */
+static int insert_reply(struct kvs_conn_table *tbl, struct kvs_conn *cp)
+{
+	struct kvs_tuple_hash *th = &cp->tuple[KVS_DIR_REPLY];
+	struct kvs_tuple_hash *old;
+	struct kvs_conn *holder;
+	int err;
+
+	err = rhashtable_lookup_insert_fast(&tbl->ht, &th->node, conn_params);
+	if (err != -EEXIST)
+		return err;
+	old = rhashtable_lookup(&tbl->ht, &th->t, conn_params);
+	if (!old)
+		return -EADDRINUSE;
+	holder = tuple_to_conn(old);
+	if (!conn_expired(holder) && !holder->proto->reusable(holder))
+		return -EADDRINUSE;
+	conn_unlink(tbl, holder);
+	err = rhashtable_lookup_insert_fast(&tbl->ht, &th->node, conn_params);
+	return err == -EEXIST ? -EADDRINUSE : err;
+}
+
+/*
  * Create the connection of packet @iph, going to @dest, and hash it.
  * Caller holds rcu_read_lock().  Returns ERR_PTR(-EEXIST) if another CPU
- * hashed the same tuple first (look it up again), or another error.
+ * hashed the same tuple first (look it up again), -EADDRINUSE if a live
+ * connection holds its reply tuple, or another error.
  */
 struct kvs_conn *kvs_conn_new(struct kvs_conn_table *tbl,
 			      const struct kvs_iph *iph,
@@ -212,9 +241,7 @@ struct kvs_conn *kvs_conn_new(struct kvs_conn_table *tbl,
 	if (err)
 		goto err_free;
 	if (conn_has_reply(cp)) {
-		err = rhashtable_lookup_insert_fast(&tbl->ht,
-						    &cp->tuple[KVS_DIR_REPLY].node,
-						    conn_params);
+		err = insert_reply(tbl, cp);
 		if (err)
 			goto err_unhash;
 	}

@@ -103,6 +103,18 @@ static unsigned int no_dest(struct kvs_net *kn, struct sk_buff *skb)
 	return NF_DROP;
 }
 
+static enum kvs_drop_reason conn_new_drop_reason(long err)
+{
+	switch (err) {
+	case -ENOMEM:
+		return KVS_DROP_NO_MEM;
+	case -EADDRINUSE:
+		return KVS_DROP_CLASH;
+	default:
+		return KVS_DROP_XMIT;
+	}
+}
+
 static unsigned int conn_schedule(struct kvs_net *kn, struct sk_buff *skb,
 				  const struct kvs_iph *iph,
 				  const struct kvs_proto *pp,
@@ -131,8 +143,7 @@ static unsigned int conn_schedule(struct kvs_net *kn, struct sk_buff *skb,
 			  pp->timeout(kn, 0));
 	if (IS_ERR(cp)) {
 		if (PTR_ERR(cp) != -EEXIST) {
-			kvs_drop_count(kn, PTR_ERR(cp) == -ENOMEM ?
-				       KVS_DROP_NO_MEM : KVS_DROP_XMIT);
+			kvs_drop_count(kn, conn_new_drop_reason(PTR_ERR(cp)));
 			return NF_DROP;
 		}
 		/* Another CPU created it first: follow that one. */
@@ -175,10 +186,22 @@ static unsigned int kvs_hook_ipv4(void *priv, struct sk_buff *skb,
 
 	tuple_from_packet(&t, &iph);
 	cp = kvs_conn_lookup(&kn->conns, &t, &dir);
+	if (state->hook == NF_INET_FORWARD)
+		return cp ? conn_forward(kn, skb, cp, dir, &iph, state->hook) :
+			    NF_ACCEPT;
+	/*
+	 * A client opening a connection on the tuple of one that has
+	 * finished (its port came round again) gets a fresh schedule,
+	 * not the old connection's real server, which may still hold
+	 * the tuple in TIME_WAIT.
+	 */
+	if (cp && dir == KVS_DIR_ORIG && pp->reusable(cp) &&
+	    pp->can_schedule(skb, &iph)) {
+		kvs_conn_expire_now(&kn->conns, cp);
+		cp = NULL;
+	}
 	if (cp)
 		return conn_forward(kn, skb, cp, dir, &iph, state->hook);
-	if (state->hook == NF_INET_FORWARD)
-		return NF_ACCEPT;
 	return conn_schedule(kn, skb, &iph, pp, state->hook);
 }
 

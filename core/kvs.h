@@ -525,6 +525,12 @@ struct kvs_proto {
 	const char *(*state_name)(unsigned int state);
 	/* Is @state counted as ActiveConn? */
 	bool (*state_active)(unsigned int state);
+	/*
+	 * An opening packet met @cp: is it a client reusing the tuple of a
+	 * finished connection, to be scheduled afresh?  (in-tree's
+	 * conn_reuse_mode 1, its default)
+	 */
+	bool (*reusable)(const struct kvs_conn *cp);
 };
 
 const struct kvs_proto *kvs_proto_find(u8 protocol);

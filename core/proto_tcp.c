@@ -180,6 +180,13 @@ static bool tcp_state_active(unsigned int state)
 	}
 }
 
+static bool tcp_reusable(const struct kvs_conn *cp)
+{
+	unsigned int state = READ_ONCE(cp->state);
+
+	return state == KVS_TCP_S_TIME_WAIT || state == KVS_TCP_S_CLOSE;
+}
+
 const struct kvs_proto kvs_proto_tcp = {
 	.protocol	= IPPROTO_TCP,
 	.name		= "TCP",
@@ -191,4 +198,5 @@ const struct kvs_proto kvs_proto_tcp = {
 	.timeout	= tcp_timeout,
 	.state_name	= tcp_state_name,
 	.state_active	= tcp_state_active,
+	.reusable	= tcp_reusable,
 };

@@ -40,6 +40,11 @@ static bool udp_state_active(unsigned int state)
 	return false;
 }
 
+static bool udp_reusable(const struct kvs_conn *cp)
+{
+	return false;
+}
+
 const struct kvs_proto kvs_proto_udp = {
 	.protocol	= IPPROTO_UDP,
 	.name		= "UDP",
@@ -51,4 +56,5 @@ const struct kvs_proto kvs_proto_udp = {
 	.timeout	= udp_timeout,
 	.state_name	= udp_state_name,
 	.state_active	= udp_state_active,
+	.reusable	= udp_reusable,
 };

@@ -3,13 +3,15 @@
 # Schedulers end to end over TCP NAT: wrr 3:1 splits 400 connections
 # 300/100, lc sends new connections away from a backend holding an open
 # one, sh keeps each client address on the backend its hash picks, dh
-# keeps each virtual address on the backend its hash picks.
+# keeps each virtual address on the backend its hash picks; wlc follows
+# the weights, sed favours the heavier idle backend, nq the first idle one.
 #
 # Backends are added A then B, so both IPVS and kvs walk them B, A
 # (newest first).  The sh and dh tables of two weight-1 backends then
 # hold B in the even buckets and A in the odd ones, and the bucket of an
 # address is hash_32(address, 8) = (address * 0x61c88647 mod 2^32) >> 24:
 # the expected backend of every address below is computed from that.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 VIP2=100.100.100.103
@@ -123,3 +125,33 @@ for vip in "$VIP" "$VIP2"; do
 	expect_eq "dh: all clients of $vip reach backend $want" \
 		"$want$want$want$want" "$got"
 done
+
+# count OUT: "A B", how many answers each backend gave.
+count() {
+	echo "$(grep -c '^A$' <<<"$1" || true) $(grep -c '^B$' <<<"$1" || true)"
+}
+
+# ---- wlc: closed connections stay counted (TIME_WAIT), so over 200
+# sequential connections the totals follow the weights 3:1.
+WEIGHT_A=3 service 84 wlc
+read -r na nb <<<"$(count "$(on_client curl -sS --max-time 120 \
+	-H 'Connection: close' "http://$VIP:84/?n=[1-200]" 2>&1 || true)")"
+log "wlc 3:1 over 200 connections: A $na, B $nb"
+expect_cmp "wlc: all 200 connections answered" $((na + nb)) -eq 200
+expect_cmp "wlc: A gets at least 70%" "$na" -ge 140
+expect_cmp "wlc: A gets at most 80%" "$na" -le 160
+
+# ---- sed: with nothing active, (0 + 1) / weight is least on the
+# heavier backend every time; inactive connections do not count.
+WEIGHT_A=3 service 85 sed
+read -r na nb <<<"$(count "$(on_client curl -sS --max-time 60 \
+	-H 'Connection: close' "http://$VIP:85/?n=[1-20]" 2>&1 || true)")"
+expect_eq "sed: all 20 sequential connections go to A (weight 3)" "20 0" \
+	"$na $nb"
+
+# ---- nq: an idle backend is taken first, in list order (B, the
+# newest), however the weights compare.
+WEIGHT_A=5 service 86 nq
+read -r na nb <<<"$(count "$(on_client curl -sS --max-time 60 \
+	-H 'Connection: close' "http://$VIP:86/?n=[1-20]" 2>&1 || true)")"
+expect_eq "nq: all 20 sequential connections go to idle B" "0 20" "$na $nb"
