@@ -193,7 +193,7 @@ struct kvs_conn *kvs_conn_new(struct kvs_conn_table *tbl,
 			      const struct kvs_proto *proto,
 			      unsigned long timeout)
 {
-	struct kvs_tuple *orig, *reply;
+	struct kvs_tuple *reply;
 	struct kvs_conn *cp;
 	int err;
 
@@ -207,14 +207,7 @@ struct kvs_conn *kvs_conn_new(struct kvs_conn_table *tbl,
 		goto err_dest;
 	}
 
-	orig = &cp->tuple[KVS_DIR_ORIG].t;
-	orig->af = iph->af;
-	orig->protocol = iph->protocol;
-	orig->src = iph->saddr;
-	orig->sport = iph->sport;
-	orig->dst = iph->daddr;
-	orig->dport = iph->dport;
-
+	kvs_tuple_from_iph(&cp->tuple[KVS_DIR_ORIG].t, iph);
 	reply = &cp->tuple[KVS_DIR_REPLY].t;
 	reply->af = dest->af;
 	reply->protocol = iph->protocol;

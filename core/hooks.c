@@ -20,17 +20,6 @@
 
 #include "kvs.h"
 
-static void tuple_from_packet(struct kvs_tuple *t, const struct kvs_iph *iph)
-{
-	memset(t, 0, sizeof(*t));
-	t->af = iph->af;
-	t->protocol = iph->protocol;
-	t->src = iph->saddr;
-	t->dst = iph->daddr;
-	t->sport = iph->sport;
-	t->dport = iph->dport;
-}
-
 /* Advance the protocol state and keep the dest's counters in step. */
 static void conn_track_packet(struct kvs_net *kn, struct kvs_conn *cp,
 			      enum kvs_dir dir, const struct sk_buff *skb,
@@ -147,7 +136,7 @@ static unsigned int conn_schedule(struct kvs_net *kn, struct sk_buff *skb,
 			return NF_DROP;
 		}
 		/* Another CPU created it first: follow that one. */
-		tuple_from_packet(&t, iph);
+		kvs_tuple_from_iph(&t, iph);
 		cp = kvs_conn_lookup(&kn->conns, &t, &dir);
 		if (!cp || dir != KVS_DIR_ORIG) {
 			kvs_drop_count(kn, KVS_DROP_CLASH);
@@ -184,7 +173,7 @@ static unsigned int kvs_hook_ipv4(void *priv, struct sk_buff *skb,
 	if (!pp)
 		return NF_ACCEPT;
 
-	tuple_from_packet(&t, &iph);
+	kvs_tuple_from_iph(&t, &iph);
 	cp = kvs_conn_lookup(&kn->conns, &t, &dir);
 	if (state->hook == NF_INET_FORWARD)
 		return cp ? conn_forward(kn, skb, cp, dir, &iph, state->hook) :

@@ -444,6 +444,8 @@ struct kvs_iph {
 };
 
 int kvs_parse_ipv4(const struct sk_buff *skb, struct kvs_iph *iph);
+struct kvs_tuple;
+void kvs_tuple_from_iph(struct kvs_tuple *t, const struct kvs_iph *iph);
 
 /* ---- connections ---- */
 

@@ -89,3 +89,15 @@ int kvs_parse_ipv4(const struct sk_buff *skb, struct kvs_iph *iph)
 
 	return parse_ports(skb, iph, nhoff + tot);
 }
+
+/* The tuple a packet travels on, as the connection table keys it. */
+void kvs_tuple_from_iph(struct kvs_tuple *t, const struct kvs_iph *iph)
+{
+	memset(t, 0, sizeof(*t));
+	t->af = iph->af;
+	t->protocol = iph->protocol;
+	t->src = iph->saddr;
+	t->dst = iph->daddr;
+	t->sport = iph->sport;
+	t->dport = iph->dport;
+}
