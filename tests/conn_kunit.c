@@ -235,13 +235,23 @@ static const struct conn_case conn_cases[] = {
 		},
 	},
 	{
-		.desc = "reply tuple clash unhashes the original again",
+		.desc = "reply tuple held by a live conn unhashes the original again",
 		.fwd = MASQ,
 		.steps = {
 			{ OP_NEW, 0, 0, 1, 0, 1 },
-			{ OP_NEW_VIP2, 0, -EEXIST, 1, 0, 1 },
+			{ OP_NEW_VIP2, 0, -EADDRINUSE, 1, 0, 1 },
 			{ OP_MISS_VIP2, 0, 0, 1, 0, 1 },
 			{ OP_FIND, 0, 0, 1, 0, 1 },
+		},
+	},
+	{
+		.desc = "an expired holder of the reply tuple gives way",
+		.fwd = MASQ,
+		.steps = {
+			{ OP_NEW, 0, 0, 1, 0, 1 },
+			{ OP_AGE, 0, 0, 1, 0, 1 },
+			/* One left: the old holder went, the new one came. */
+			{ OP_NEW_VIP2, 0, 0, 1, 0, 1 },
 		},
 	},
 	{
