@@ -26,13 +26,15 @@ static void conn_track_packet(struct kvs_net *kn, struct kvs_conn *cp,
 			      const struct kvs_iph *iph)
 {
 	const struct kvs_proto *pp = cp->proto;
-	unsigned int state;
+	unsigned int state = cp->state;
 
-	spin_lock_bh(&cp->lock);
-	pp->transition(cp, dir, skb, iph);
-	state = cp->state;
-	kvs_conn_set_active(cp, pp->state_active(state));
-	spin_unlock_bh(&cp->lock);
+	if (pp->transition) {
+		spin_lock_bh(&cp->lock);
+		pp->transition(cp, dir, skb, iph);
+		state = cp->state;
+		kvs_conn_set_active(cp, pp->state_active(state));
+		spin_unlock_bh(&cp->lock);
+	}
 
 	kvs_conn_set_timeout(cp, pp->timeout(kn, state));
 	kvs_stats_packet(cp, dir, skb->len);

@@ -520,7 +520,11 @@ struct kvs_proto {
 	/* May this packet create a connection? */
 	bool (*can_schedule)(const struct sk_buff *skb,
 			     const struct kvs_iph *iph);
-	/* Advance cp->state for a packet seen in @dir (cp->lock held). */
+	/*
+	 * Advance cp->state for a packet seen in @dir (cp->lock held);
+	 * NULL for a protocol with a single state, which then costs no
+	 * lock per packet.
+	 */
 	void (*transition)(struct kvs_conn *cp, enum kvs_dir dir,
 			   const struct sk_buff *skb, const struct kvs_iph *iph);
 	unsigned int (*timeout)(const struct kvs_net *kn, unsigned int state);

@@ -18,13 +18,6 @@ static bool udp_can_schedule(const struct sk_buff *skb,
 	return true;
 }
 
-static void udp_transition(struct kvs_conn *cp, enum kvs_dir dir,
-			   const struct sk_buff *skb,
-			   const struct kvs_iph *iph)
-{
-	cp->state = KVS_UDP_S_NORMAL;
-}
-
 static unsigned int udp_timeout(const struct kvs_net *kn, unsigned int state)
 {
 	return READ_ONCE(kn->udp_timeout[KVS_UDP_S_NORMAL]);
@@ -52,7 +45,6 @@ const struct kvs_proto kvs_proto_udp = {
 	.csum_offset	= offsetof(struct udphdr, check),
 	.min_hdr	= sizeof(struct udphdr),
 	.can_schedule	= udp_can_schedule,
-	.transition	= udp_transition,
 	.timeout	= udp_timeout,
 	.state_name	= udp_state_name,
 	.state_active	= udp_state_active,
