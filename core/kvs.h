@@ -114,8 +114,36 @@ enum kvs_udp_state {
 	KVS_UDP_S_LAST,
 };
 
+/*
+ * The in-tree sysctls of /proc/sys/net/ipv4/vs/, same names, defaults and
+ * meaning.  Plain ints written by proc_dointvec*() and read locklessly
+ * with READ_ONCE(); a change applies to the packets that follow it.
+ */
+struct kvs_sysctl {
+	int conn_reuse_mode;
+	int expire_nodest_conn;
+	int expire_quiescent_template;
+	int sloppy_tcp;
+	int sloppy_sctp;
+	int schedule_icmp;
+	int ignore_tunneled;
+	int nat_icmp_send;
+	int pmtu_disc;
+	int snat_reroute;
+	int conntrack;
+	int run_estimation;
+	int drop_entry;
+	int drop_packet;
+	int secure_tcp;
+	int amemthresh;
+	int am_droprate;
+	int cache_bypass;
+	int backup_only;
+};
+
 struct kvs_net {
 	struct net *net;
+	struct kvs_sysctl sysctl;
 
 	/*
 	 * Serialises every control-plane change in this namespace: the
@@ -574,6 +602,7 @@ int kvs_nat_rewrite_ipv4(struct sk_buff *skb, const struct kvs_iph *iph,
 
 /* ---- subsystems, in init order ---- */
 
+void kvs_sysctl_defaults(struct kvs_net *kn);
 int kvs_proc_init(struct kvs_net *kn);
 void kvs_proc_exit(struct kvs_net *kn);
 int kvs_hooks_register(struct kvs_net *kn);

@@ -17,6 +17,7 @@ static int __net_init kvs_net_init(struct net *net)
 	kn->net = net;
 	mutex_init(&kn->lock);
 	kvs_proto_timeouts_init(kn);
+	kvs_sysctl_defaults(kn);
 
 	err = kvs_stats_init(&kn->stats);
 	if (err)
