@@ -454,13 +454,13 @@ sink_log() {
 	echo "$WORK/${TOPO_PREFIX}sink-$1.log"
 }
 
-# start_udp_name [PORT]: a UDP server in each backend that answers every
-# datagram with the backend's name.
+# start_udp_name [PORT] [4|6]: a UDP server in each backend that answers
+# every datagram with the backend's name, over IPv4 (default) or IPv6.
 start_udp_name() {
-	local port=${1:-9000} b
+	local port=${1:-9000} fam=${2:-4} b
 	for b in "${BACKENDS[@]}"; do
-		bg_start "${TOPO_PREFIX}udp-$b" "${NS_BACKEND[$b]}" \
-			socat "UDP4-RECVFROM:$port,fork" "EXEC:echo $b"
+		bg_start "${TOPO_PREFIX}udp$fam-$b" "${NS_BACKEND[$b]}" \
+			socat "UDP$fam-RECVFROM:$port,fork" "EXEC:echo $b"
 	done
 	for b in "${BACKENDS[@]}"; do
 		wait_listen "${NS_BACKEND[$b]}" udp "$port"
