@@ -4,7 +4,7 @@
  * or schedule a new one for a packet to a virtual service, and hand it to
  * the connection's forwarding method.
  *
- * Where packets are met (IPv4):
+ * Where packets are met (IPv4 and IPv6 alike, one hook function for both):
  *   LOCAL_IN   requests from remote clients to a local VIP, and replies
  *              from real servers to a client on this host;
  *   LOCAL_OUT  requests from local processes to a VIP (which need not be
@@ -14,7 +14,9 @@
  * as the client sent it.
  */
 #include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
 #include <net/icmp.h>
 #include <net/ip.h>
 
@@ -87,10 +89,11 @@ static struct kvs_service *service_for(struct kvs_net *kn,
  * TCP connection that was never set up, so the client hears ICMP port
  * unreachable whatever its protocol, as the in-tree module answers.
  */
-static unsigned int no_dest(struct kvs_net *kn, struct sk_buff *skb)
+static unsigned int no_dest(struct kvs_net *kn, struct sk_buff *skb,
+			    const struct kvs_iph *iph)
 {
 	kvs_drop_count(kn, KVS_DROP_NO_DEST);
-	icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+	kvs_icmp_send_error(skb, iph->af, KVS_ICMP_PORT_UNREACH, 0);
 	return NF_DROP;
 }
 
@@ -128,7 +131,7 @@ static unsigned int conn_schedule(struct kvs_net *kn, struct sk_buff *skb,
 	sched = rcu_dereference(svc->sched);
 	dest = sched ? sched->schedule(svc, skb, iph) : NULL;
 	if (!dest)
-		return no_dest(kn, skb);
+		return no_dest(kn, skb, iph);
 
 	cp = kvs_conn_new(&kn->conns, iph, dest, pp,
 			  pp->timeout(kn, 0));
@@ -150,8 +153,16 @@ static unsigned int conn_schedule(struct kvs_net *kn, struct sk_buff *skb,
 	return conn_forward(kn, skb, cp, KVS_DIR_ORIG, iph, hooknum);
 }
 
-static unsigned int kvs_hook_ipv4(void *priv, struct sk_buff *skb,
-				  const struct nf_hook_state *state)
+static int parse(const struct sk_buff *skb, u8 pf, struct kvs_iph *iph)
+{
+	if (IS_ENABLED(CONFIG_IPV6) && pf == NFPROTO_IPV6)
+		return kvs_parse_ipv6(skb, iph);
+	return kvs_parse_ipv4(skb, iph);
+}
+
+/* The same function serves the IPv4 and the IPv6 hooks. */
+static unsigned int kvs_hook(void *priv, struct sk_buff *skb,
+			     const struct nf_hook_state *state)
 {
 	struct kvs_net *kn = kvs_net(state->net);
 	const struct kvs_proto *pp;
@@ -162,7 +173,7 @@ static unsigned int kvs_hook_ipv4(void *priv, struct sk_buff *skb,
 
 	if (kvs_skb_owned(skb))
 		return NF_ACCEPT;
-	if (kvs_parse_ipv4(skb, &iph)) {
+	if (parse(skb, state->pf, &iph)) {
 		/* Not for us to judge what is only passing through. */
 		if (state->hook == NF_INET_FORWARD)
 			return NF_ACCEPT;
@@ -198,23 +209,43 @@ static unsigned int kvs_hook_ipv4(void *priv, struct sk_buff *skb,
 
 static const struct nf_hook_ops kvs_hook_ops[] = {
 	{
-		.hook		= kvs_hook_ipv4,
+		.hook		= kvs_hook,
 		.pf		= NFPROTO_IPV4,
 		.hooknum	= NF_INET_LOCAL_IN,
 		.priority	= NF_IP_PRI_NAT_SRC - 1,
 	},
 	{
-		.hook		= kvs_hook_ipv4,
+		.hook		= kvs_hook,
 		.pf		= NFPROTO_IPV4,
 		.hooknum	= NF_INET_LOCAL_OUT,
 		.priority	= NF_IP_PRI_NAT_DST + 1,
 	},
 	{
-		.hook		= kvs_hook_ipv4,
+		.hook		= kvs_hook,
 		.pf		= NFPROTO_IPV4,
 		.hooknum	= NF_INET_FORWARD,
 		.priority	= NF_IP_PRI_NAT_SRC,
 	},
+#if IS_ENABLED(CONFIG_IPV6)
+	{
+		.hook		= kvs_hook,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP6_PRI_NAT_SRC - 1,
+	},
+	{
+		.hook		= kvs_hook,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_LOCAL_OUT,
+		.priority	= NF_IP6_PRI_NAT_DST + 1,
+	},
+	{
+		.hook		= kvs_hook,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_FORWARD,
+		.priority	= NF_IP6_PRI_NAT_SRC,
+	},
+#endif
 };
 
 /* Hooks go in with a namespace's first service.  kvs_net.lock held. */

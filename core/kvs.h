@@ -472,6 +472,8 @@ struct kvs_iph {
 };
 
 int kvs_parse_ipv4(const struct sk_buff *skb, struct kvs_iph *iph);
+/* IPv6, ICMP and fwmark (v6 helper): the IPv6 parser. */
+int kvs_parse_ipv6(const struct sk_buff *skb, struct kvs_iph *iph);
 struct kvs_tuple;
 void kvs_tuple_from_iph(struct kvs_tuple *t, const struct kvs_iph *iph);
 
@@ -599,6 +601,24 @@ unsigned int kvs_xmit_reroute_local(struct kvs_net *kn, struct sk_buff *skb);
 int kvs_nat_rewrite_ipv4(struct sk_buff *skb, const struct kvs_iph *iph,
 			 const struct kvs_proto *pp, bool src,
 			 __be32 addr, __be16 port);
+
+/* IPv6, ICMP and fwmark (v6 helper): IPv6 sending and NAT, ICMP. */
+unsigned int kvs_xmit_send_ipv6(struct kvs_net *kn, struct sk_buff *skb,
+				const struct in6_addr *daddr, bool forwarded);
+int kvs_nat_rewrite_ipv6(struct sk_buff *skb, const struct kvs_iph *iph,
+			 const struct kvs_proto *pp, bool src,
+			 const struct in6_addr *addr, __be16 port);
+
+/* The errors kvs itself answers with, in either family. */
+enum kvs_icmp_error {
+	KVS_ICMP_PORT_UNREACH,	/* no usable real server */
+	KVS_ICMP_TOOBIG,	/* frag needed / packet too big; info: MTU */
+	KVS_ICMP_TTL,		/* TTL / hop limit exceeded in transit */
+	KVS_ICMP_MAX,
+};
+
+void kvs_icmp_send_error(struct sk_buff *skb, u16 af, enum kvs_icmp_error what,
+			 u32 info);
 
 /* ---- subsystems, in init order ---- */
 

@@ -5,10 +5,12 @@
  * the real length, so a truncated packet is reported, never read past.
  */
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/sctp.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 
 #include "kvs.h"
 
@@ -88,6 +90,69 @@ int kvs_parse_ipv4(const struct sk_buff *skb, struct kvs_iph *iph)
 		return 0;
 
 	return parse_ports(skb, iph, nhoff + tot);
+}
+
+/*
+ * Fill @iph from an IPv6 packet whose network header is at
+ * skb_network_offset(), walking its extension headers to the transport
+ * one with the kernel's ipv6_skip_exthdr().  A packet that is not the
+ * first fragment is flagged and has no ports.  Returns 0, or -EINVAL when
+ * the fixed header, the extension chain or the transport header of a
+ * TCP/UDP/SCTP packet does not fit in the payload length.  A chain ending
+ * in "no next header" carries nothing to balance and is refused too.
+ */
+int kvs_parse_ipv6(const struct sk_buff *skb, struct kvs_iph *iph)
+{
+	unsigned int nhoff = skb_network_offset(skb);
+	const struct ipv6hdr *ip6;
+	struct ipv6hdr _ip6;
+	unsigned int end;
+	__be16 frag_off;
+	u8 nexthdr;
+	int thoff;
+
+	memset(iph, 0, sizeof(*iph));
+	ip6 = skb_header_pointer(skb, nhoff, sizeof(_ip6), &_ip6);
+	if (!ip6 || ip6->version != 6)
+		return -EINVAL;
+	end = nhoff + sizeof(*ip6) + ntohs(ip6->payload_len);
+	/*
+	 * BIG TCP GSO packets carry 0 and their length in the skb; a
+	 * jumbogram's hop-by-hop header then lies past @end: refused.
+	 */
+	if (!ip6->payload_len && skb_is_gso(skb))
+		end = skb->len;
+	if (end > skb->len)
+		return -EINVAL;
+
+	nexthdr = ip6->nexthdr;
+	thoff = ipv6_skip_exthdr(skb, nhoff + sizeof(*ip6), &nexthdr,
+				 &frag_off);
+	/* The walk reads within the skb; the chain must fit the payload. */
+	if (thoff < 0 || thoff > end)
+		return -EINVAL;
+
+	iph->af = AF_INET6;
+	iph->len = skb->len;
+	iph->saddr.in6 = ip6->saddr;
+	iph->daddr.in6 = ip6->daddr;
+	iph->fragment = !!(frag_off & htons(IP6_OFFSET));
+	if (iph->fragment) {
+		const struct frag_hdr *fh;
+		struct frag_hdr _fh;
+
+		/* The walk stopped at the fragment header: step over it. */
+		fh = skb_header_pointer(skb, thoff, sizeof(_fh), &_fh);
+		if (!fh || thoff + sizeof(_fh) > end)
+			return -EINVAL;
+		iph->protocol = fh->nexthdr;
+		iph->thoff = thoff + sizeof(_fh);
+		return 0;
+	}
+	iph->protocol = nexthdr;
+	iph->thoff = thoff;
+
+	return parse_ports(skb, iph, end);
 }
 
 /* The tuple a packet travels on, as the connection table keys it. */

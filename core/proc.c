@@ -97,20 +97,34 @@ static void conn_seq_stop(struct seq_file *seq, void *v)
 static int conn_seq_show(struct seq_file *seq, void *v)
 {
 	const struct kvs_conn *cp = v;
+	const struct kvs_tuple *orig, *reply;
+	char dbuf[40];
 	long left;
 
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(seq, "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n");
 		return 0;
 	}
+	orig = &cp->tuple[KVS_DIR_ORIG].t;
+	reply = &cp->tuple[KVS_DIR_REPLY].t;
 	left = (long)(READ_ONCE(cp->expires) - jiffies);
-	seq_printf(seq, "%-3s %08X %04X %08X %04X %08X %04X %-11s %7u\n",
-		   cp->proto->name,
-		   ntohl(kvs_conn_caddr(cp)->ip), ntohs(kvs_conn_cport(cp)),
-		   ntohl(kvs_conn_vaddr(cp)->ip), ntohs(kvs_conn_vport(cp)),
-		   ntohl(kvs_conn_daddr(cp)->ip), ntohs(kvs_conn_dport(cp)),
-		   cp->proto->state_name(cp->state),
-		   left > 0 ? jiffies_to_msecs(left) / 1000 : 0);
+	left = left > 0 ? jiffies_to_msecs(left) / 1000 : 0;
+	/* IPv6 addresses in full, IPv4 ones in hex, as in-tree prints them. */
+	if (reply->af == AF_INET6)
+		snprintf(dbuf, sizeof(dbuf), "%pI6", &reply->src.in6);
+	else
+		snprintf(dbuf, sizeof(dbuf), "%08X", ntohl(reply->src.ip));
+	if (orig->af == AF_INET6)
+		seq_printf(seq, "%-3s %pI6 %04X %pI6 %04X ",
+			   cp->proto->name, &orig->src.in6, ntohs(orig->sport),
+			   &orig->dst.in6, ntohs(orig->dport));
+	else
+		seq_printf(seq, "%-3s %08X %04X %08X %04X ",
+			   cp->proto->name, ntohl(orig->src.ip),
+			   ntohs(orig->sport), ntohl(orig->dst.ip),
+			   ntohs(orig->dport));
+	seq_printf(seq, "%s %04X %-11s %7lu\n", dbuf, ntohs(reply->sport),
+		   cp->proto->state_name(cp->state), left);
 	return 0;
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests of kvs_nat_rewrite_ipv4() (xmit/nat.c): requests get the
+ * KUnit tests of kvs_nat_rewrite_ipv4() and kvs_nat_rewrite_ipv6() (xmit/nat.c): requests get the
  * real server as destination, replies get the virtual service as
  * source.  Every result is checked from scratch: the IP header checksum,
  * the transport checksum over the new pseudo-header, and for offloaded
@@ -12,6 +12,8 @@
 #include <linux/udp.h>
 #include <net/checksum.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ipv6.h>
 
 #include "../core/kvs.h"
 
@@ -358,8 +360,231 @@ static void nat_rewrite_test(struct kunit *test)
 	kfree_skb(skb);
 }
 
+/* ---- IPv6: the same, with the checksum over the v6 pseudo-header ---- */
+
+/* client 2001:db8:1::7, service 2001:db8::1, real server fd00:2::11 */
+static const struct in6_addr caddr6 = { { { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 7 } } };
+static const struct in6_addr vaddr6 = { { { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } } };
+static const struct in6_addr raddr6 = { { { 0xfd, 0x00, 0, 2, [15] = 0x11 } } };
+
+struct nat6_ends {
+	struct in6_addr saddr, daddr;
+	__be16 sport, dport;
+};
+
+static void nat6_ends(const struct nat_case *c, bool after,
+		      struct nat6_ends *e)
+{
+	if (!c->src) {
+		e->saddr = caddr6;
+		e->sport = htons(CPORT);
+		e->daddr = after ? raddr6 : vaddr6;
+		e->dport = htons(after ? RPORT : VPORT);
+	} else {
+		e->saddr = after ? vaddr6 : raddr6;
+		e->sport = htons(after ? VPORT : RPORT);
+		e->daddr = caddr6;
+		e->dport = htons(CPORT);
+	}
+}
+
+static const struct nat_case nat6_cases[] = {
+	{ "v6 tcp request", IPPROTO_TCP, false, CHECKSUM_NONE,
+	  .payload = 37 },
+	{ "v6 tcp reply", IPPROTO_TCP, true, CHECKSUM_NONE, .payload = 37 },
+	{ "v6 udp request", IPPROTO_UDP, false, CHECKSUM_NONE,
+	  .payload = 37 },
+	{ "v6 udp reply", IPPROTO_UDP, true, CHECKSUM_NONE, .payload = 100 },
+	{ "v6 tcp request, partial checksum", IPPROTO_TCP, false,
+	  CHECKSUM_PARTIAL, .payload = 37 },
+	{ "v6 udp reply, partial checksum", IPPROTO_UDP, true,
+	  CHECKSUM_PARTIAL, .payload = 8 },
+	{ "v6 tcp request, receive checksum complete", IPPROTO_TCP, false,
+	  CHECKSUM_COMPLETE, .payload = 37 },
+	{ "v6 udp reply, receive checksum complete", IPPROTO_UDP, true,
+	  CHECKSUM_COMPLETE, .payload = 41 },
+	{ "v6 tcp reply on a clone", IPPROTO_TCP, true, CHECKSUM_NONE,
+	  .clone = true, .payload = 37 },
+	{ "v6 udp request, header in a page, on a clone", IPPROTO_UDP,
+	  false, CHECKSUM_NONE, .clone = true, .linear = 2, .payload = 200 },
+	{ "v6 tcp request, payload in a page, partial", IPPROTO_TCP, false,
+	  CHECKSUM_PARTIAL, .linear = 20, .payload = 300 },
+};
+
+KUNIT_ARRAY_PARAM(nat6, nat6_cases, nat_case_desc);
+
+static void nat6_set_ends(u8 *buf, const struct nat6_ends *e)
+{
+	struct ipv6hdr *ip6 = (struct ipv6hdr *)buf;
+	__be16 *ports = (__be16 *)(ip6 + 1);
+
+	ip6->saddr = e->saddr;
+	ip6->daddr = e->daddr;
+	ports[0] = e->sport;
+	ports[1] = e->dport;
+}
+
+static u16 verify6(const struct nat6_ends *e, unsigned int l4len,
+		   u8 protocol, __wsum sum)
+{
+	return CSUM(csum_ipv6_magic(&e->saddr, &e->daddr, l4len, protocol,
+				    sum));
+}
+
+/* A valid IPv6 packet for @c as it arrives; returns its length. */
+static unsigned int nat6_packet(const struct nat_case *c, u8 *buf)
+{
+	unsigned int hl = l4_hdr_len(c->protocol);
+	unsigned int l4len = hl + c->payload;
+	struct ipv6hdr *ip6 = (struct ipv6hdr *)buf;
+	u8 *l4 = buf + sizeof(*ip6);
+	__sum16 *check = l4_check(l4, c->protocol);
+	struct nat6_ends e;
+	unsigned int i;
+
+	memset(buf, 0, sizeof(*ip6) + l4len);
+	ip6->version = 6;
+	ip6->payload_len = htons(l4len);
+	ip6->nexthdr = c->protocol;
+	ip6->hop_limit = 64;
+	if (c->protocol == IPPROTO_TCP) {
+		struct tcphdr *th = (struct tcphdr *)l4;
+
+		th->seq = htonl(0x01020304);
+		th->doff = 5;
+		th->ack = 1;
+		th->window = htons(502);
+	} else {
+		((struct udphdr *)l4)->len = htons(l4len);
+	}
+	for (i = 0; i < c->payload; i++)
+		l4[hl + i] = i * 5 + 1;
+	nat6_ends(c, false, &e);
+	nat6_set_ends(buf, &e);
+	if (c->summed == CHECKSUM_PARTIAL) {
+		*check = ~csum_ipv6_magic(&e.saddr, &e.daddr, l4len,
+					  c->protocol, 0);
+	} else {
+		*check = csum_ipv6_magic(&e.saddr, &e.daddr, l4len, c->protocol,
+					 csum_partial(l4, l4len, 0));
+		if (c->protocol == IPPROTO_UDP && !*check)
+			*check = CSUM_MANGLED_0;
+	}
+	return sizeof(*ip6) + l4len;
+}
+
+static void nat6_rewrite_test(struct kunit *test)
+{
+	const struct nat_case *c = test->param_value;
+	const struct kvs_proto *pp = kvs_proto_find(c->protocol);
+	unsigned int len, l4len, thoff = sizeof(struct ipv6hdr);
+	struct sk_buff *skb, *orig = NULL;
+	struct nat6_ends before, after;
+	struct kvs_iph iph;
+	struct ipv6hdr *ip6;
+	u8 *buf, *seen;
+	__be16 *ports;
+	__sum16 check;
+
+	KUNIT_ASSERT_NOT_NULL(test, pp);
+	buf = kunit_kzalloc(test, 2048, GFP_KERNEL);
+	seen = kunit_kzalloc(test, 2048, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_NOT_NULL(test, seen);
+	len = nat6_packet(c, buf);
+	l4len = len - thoff;
+	nat6_ends(c, false, &before);
+	nat6_ends(c, true, &after);
+	if (c->summed != CHECKSUM_PARTIAL)
+		KUNIT_ASSERT_EQ(test, verify6(&before, l4len, c->protocol,
+					      csum_partial(buf + thoff, l4len, 0)),
+				0);
+
+	/* nat_skb() sizes the linear part for IPv4: build the skb here. */
+	skb = alloc_skb(len + 64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_reserve(skb, 32);
+	if (c->linear) {
+		struct page *page = alloc_page(GFP_KERNEL);
+
+		if (!page)
+			kfree_skb(skb);
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		skb_put_data(skb, buf, thoff + c->linear);
+		memcpy(page_address(page), buf + thoff + c->linear,
+		       len - thoff - c->linear);
+		skb_add_rx_frag(skb, 0, page, 0, len - thoff - c->linear,
+				PAGE_SIZE);
+	} else {
+		skb_put_data(skb, buf, len);
+	}
+	skb_reset_network_header(skb);
+	skb->protocol = htons(ETH_P_IPV6);
+	if (c->summed == CHECKSUM_PARTIAL) {
+		skb_partial_csum_set(skb, thoff, c->protocol == IPPROTO_TCP ?
+				     offsetof(struct tcphdr, check) :
+				     offsetof(struct udphdr, check));
+	} else if (c->summed == CHECKSUM_COMPLETE) {
+		skb->csum = skb_checksum(skb, 0, skb->len, 0);
+		skb->ip_summed = CHECKSUM_COMPLETE;
+	}
+	if (c->clone) {
+		orig = skb;
+		skb = skb_clone(orig, GFP_KERNEL);
+		if (!skb)
+			kfree_skb(orig);
+		KUNIT_ASSERT_NOT_NULL(test, skb);
+	}
+
+	KUNIT_ASSERT_EQ(test, kvs_parse_ipv6(skb, &iph), 0);
+	KUNIT_EXPECT_EQ(test, iph.thoff, thoff);
+	KUNIT_EXPECT_EQ(test,
+			kvs_nat_rewrite_ipv6(skb, &iph, pp, c->src,
+					     c->src ? &after.saddr : &after.daddr,
+					     c->src ? after.sport : after.dport),
+			0);
+	KUNIT_EXPECT_EQ(test, skb->len, len);
+
+	ip6 = ipv6_hdr(skb);
+	ports = (__be16 *)(skb->data + thoff);
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&ip6->saddr, &after.saddr));
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&ip6->daddr, &after.daddr));
+	KUNIT_EXPECT_EQ(test, ntohs(ports[0]), ntohs(after.sport));
+	KUNIT_EXPECT_EQ(test, ntohs(ports[1]), ntohs(after.dport));
+
+	check = *(__sum16 *)(skb->data + thoff + pp->csum_offset);
+	if (c->summed == CHECKSUM_PARTIAL) {
+		KUNIT_EXPECT_EQ(test, CSUM(check),
+				CSUM(~csum_ipv6_magic(&after.saddr, &after.daddr,
+						      l4len, c->protocol, 0)));
+		KUNIT_EXPECT_EQ(test, skb_checksum_help(skb), 0);
+	}
+	KUNIT_EXPECT_EQ(test, verify6(&after, l4len, c->protocol,
+				      skb_checksum(skb, thoff, l4len, 0)), 0);
+	if (c->summed == CHECKSUM_COMPLETE) {
+		/* Still the sum of the packet as it now is. */
+		KUNIT_EXPECT_TRUE(test, skb->ip_summed == CHECKSUM_COMPLETE);
+		KUNIT_EXPECT_EQ(test, CSUM(csum_fold(skb->csum)),
+				CSUM(csum_fold(skb_checksum(skb, 0, len, 0))));
+	}
+
+	/* Past the ports and the checksum, nothing moved. */
+	KUNIT_ASSERT_EQ(test, skb_copy_bits(skb, 0, seen, len), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(seen + thoff + pp->min_hdr,
+				     buf + thoff + pp->min_hdr,
+				     l4len - pp->min_hdr), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(seen, buf, 8), 0);
+	if (orig) {
+		KUNIT_EXPECT_EQ(test, skb_copy_bits(orig, 0, seen, len), 0);
+		KUNIT_EXPECT_EQ(test, memcmp(seen, buf, len), 0);
+		kfree_skb(orig);
+	}
+	kfree_skb(skb);
+}
+
 static struct kunit_case nat_test_cases[] = {
 	KUNIT_CASE_PARAM(nat_rewrite_test, nat_gen_params),
+	KUNIT_CASE_PARAM(nat6_rewrite_test, nat6_gen_params),
 	{}
 };
 

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests of kvs_parse_ipv4() (core/packet.c): packets built field
- * by field, good ones for each transport and malformed ones of every
- * kind the parser must refuse, linear and with headers in page frags.
+ * KUnit tests of kvs_parse_ipv4() and kvs_parse_ipv6() (core/packet.c):
+ * packets built field by field, good ones for each transport (and, for
+ * IPv6, extension header chains) and malformed ones of every kind the
+ * parser must refuse, linear and with headers in page frags.
  */
 #include <kunit/test.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/sctp.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 
 #include "../core/kvs.h"
 
@@ -292,9 +295,222 @@ static void packet_untouched_test(struct kunit *test)
 	kfree_skb(skb);
 }
 
+/* ---- IPv6 ---- */
+
+/* 2001:db8::7 -> 2001:db8::1 */
+static const struct in6_addr saddr6 = { { { 0x20, 0x01, 0x0d, 0xb8, [15] = 7 } } };
+static const struct in6_addr daddr6 = { { { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } } };
+
+#define MAX_EXT	4
+
+struct packet6_case {
+	const char *desc;
+	unsigned int l2;
+	u8 version;		/* 0: 6 */
+	unsigned int n_ext;	/* extension headers, in this order: */
+	u8 ext[MAX_EXT];	/* NEXTHDR_* */
+	u8 ext_len[MAX_EXT];	/* their length field (0 for FRAGMENT) */
+	u16 frag_off;		/* host order: offset << 3 | IP6_MF */
+	u8 protocol;		/* after the last extension header */
+	unsigned int l4_len;
+	u8 doff;		/* TCP data offset; 0: 5 */
+	int plen_adj;		/* added to the payload length built */
+	bool plen_zero;
+	unsigned int pad;
+	unsigned int cut;
+	unsigned int linear;
+	bool gso;
+	/* expected */
+	int err;
+	bool fragment;
+	bool ports;
+};
+
+#define EXT1(a, la)		.n_ext = 1, .ext = { a }, .ext_len = { la }
+
+static const struct packet6_case packet6_cases[] = {
+	{ .desc = "v6 tcp syn", .protocol = IPPROTO_TCP, .l4_len = 20,
+	  .ports = true },
+	{ .desc = "v6 udp behind a link header", .l2 = 14,
+	  .protocol = IPPROTO_UDP, .l4_len = 8 + 20, .ports = true },
+	{ .desc = "v6 sctp", .protocol = IPPROTO_SCTP, .l4_len = 12 + 16,
+	  .ports = true },
+	{ .desc = "v6 icmpv6: no ports", .protocol = IPPROTO_ICMPV6,
+	  .l4_len = 8 },
+	{ .desc = "v6 hop-by-hop then udp", EXT1(NEXTHDR_HOP, 0),
+	  .protocol = IPPROTO_UDP, .l4_len = 8, .ports = true },
+	{ .desc = "v6 hop, dest, routing, dest then tcp", .n_ext = 4,
+	  .ext = { NEXTHDR_HOP, NEXTHDR_DEST, NEXTHDR_ROUTING, NEXTHDR_DEST },
+	  .ext_len = { 1, 0, 2, 3 }, .protocol = IPPROTO_TCP, .l4_len = 20,
+	  .ports = true },
+	{ .desc = "v6 AH then tcp", EXT1(NEXTHDR_AUTH, 4),
+	  .protocol = IPPROTO_TCP, .l4_len = 20, .ports = true },
+	{ .desc = "v6 extension headers in a page fragment",
+	  .n_ext = 2, .ext = { NEXTHDR_HOP, NEXTHDR_DEST },
+	  .ext_len = { 1, 1 }, .protocol = IPPROTO_TCP, .l4_len = 20 + 50,
+	  .linear = 44, .ports = true },
+	{ .desc = "v6 link padding after the payload", .pad = 18,
+	  .protocol = IPPROTO_UDP, .l4_len = 8, .ports = true },
+	{ .desc = "v6 BIG TCP: payload length 0 on a GSO packet",
+	  .plen_zero = true, .gso = true, .protocol = IPPROTO_TCP,
+	  .l4_len = 20 + 1000, .ports = true },
+	{ .desc = "v6 first fragment (MF) has ports",
+	  EXT1(NEXTHDR_FRAGMENT, 0), .frag_off = IP6_MF,
+	  .protocol = IPPROTO_UDP, .l4_len = 8 + 8, .ports = true },
+	{ .desc = "v6 atomic fragment has ports", EXT1(NEXTHDR_FRAGMENT, 0),
+	  .protocol = IPPROTO_TCP, .l4_len = 20, .ports = true },
+	{ .desc = "v6 non-first fragment: no ports",
+	  EXT1(NEXTHDR_FRAGMENT, 0), .frag_off = 185 << 3,
+	  .protocol = IPPROTO_TCP, .l4_len = 4, .fragment = true },
+	{ .desc = "v6 middle fragment after hop-by-hop", .n_ext = 2,
+	  .ext = { NEXTHDR_HOP, NEXTHDR_FRAGMENT }, .frag_off = 8 | IP6_MF,
+	  .protocol = IPPROTO_UDP, .l4_len = 16, .fragment = true },
+
+	{ .desc = "v6 truncated fixed header", .protocol = IPPROTO_TCP,
+	  .l4_len = 20, .cut = 30, .err = -EINVAL },
+	{ .desc = "v6 version 4", .version = 4, .protocol = IPPROTO_TCP,
+	  .l4_len = 20, .err = -EINVAL },
+	{ .desc = "v6 payload length past the end of the skb",
+	  .plen_adj = 1, .protocol = IPPROTO_TCP, .l4_len = 20,
+	  .err = -EINVAL },
+	{ .desc = "v6 payload length 0, not GSO (jumbogram)",
+	  .plen_zero = true, EXT1(NEXTHDR_HOP, 0), .protocol = IPPROTO_TCP,
+	  .l4_len = 20, .err = -EINVAL },
+	{ .desc = "v6 extension chain past the payload length",
+	  EXT1(NEXTHDR_HOP, 2), .protocol = IPPROTO_TCP, .l4_len = 0,
+	  .plen_adj = -8, .pad = 40, .err = -EINVAL },
+	{ .desc = "v6 longest extension header, past the payload length",
+	  EXT1(NEXTHDR_DEST, 255), .protocol = IPPROTO_TCP, .l4_len = 20,
+	  .plen_adj = -2040, .err = -EINVAL },
+	{ .desc = "v6 longest extension header, whole",
+	  EXT1(NEXTHDR_DEST, 255), .protocol = IPPROTO_TCP, .l4_len = 20,
+	  .ports = true },
+	{ .desc = "v6 extension chain cut by the skb", .n_ext = 2,
+	  .ext = { NEXTHDR_HOP, NEXTHDR_DEST }, .protocol = IPPROTO_UDP,
+	  .l4_len = 8, .cut = 40 + 8 + 1, .err = -EINVAL },
+	{ .desc = "v6 chain ending in no next header", EXT1(NEXTHDR_HOP, 0),
+	  .protocol = NEXTHDR_NONE, .l4_len = 0, .err = -EINVAL },
+	{ .desc = "v6 fragment header cut short", EXT1(NEXTHDR_FRAGMENT, 0),
+	  .protocol = IPPROTO_TCP, .l4_len = 0, .plen_adj = -5, .pad = 20,
+	  .err = -EINVAL },
+	{ .desc = "v6 tcp header of 19 bytes", .protocol = IPPROTO_TCP,
+	  .l4_len = 19, .err = -EINVAL },
+	{ .desc = "v6 tcp doff 15 past the end", .protocol = IPPROTO_TCP,
+	  .l4_len = 40, .doff = 15, .err = -EINVAL },
+	{ .desc = "v6 udp of 7 bytes after AH", EXT1(NEXTHDR_AUTH, 1),
+	  .protocol = IPPROTO_UDP, .l4_len = 7, .err = -EINVAL },
+};
+
+static void packet6_case_desc(const struct packet6_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(packet6, packet6_cases, packet6_case_desc);
+
+static unsigned int ext_size(u8 type, u8 len)
+{
+	switch (type) {
+	case NEXTHDR_FRAGMENT:
+		return sizeof(struct frag_hdr);
+	case NEXTHDR_AUTH:
+		return (len + 2) * 4;
+	default:
+		return (len + 1) * 8;
+	}
+}
+
+/* The flat bytes of an IPv6 case; returns the length built (or cut). */
+static unsigned int packet6_bytes(const struct packet6_case *c, u8 *buf,
+				  unsigned int size)
+{
+	struct packet_case l4 = {
+		.protocol = c->protocol, .l4_len = c->l4_len, .doff = c->doff,
+	};
+	unsigned int off, plen, i, n;
+	struct ipv6hdr *ip6;
+	u8 *next;
+
+	memset(buf, 0, size);
+	ip6 = (struct ipv6hdr *)(buf + c->l2);
+	ip6->version = c->version ?: 6;
+	ip6->hop_limit = 64;
+	ip6->saddr = saddr6;
+	ip6->daddr = daddr6;
+	next = &ip6->nexthdr;
+	off = c->l2 + sizeof(*ip6);
+	for (i = 0; i < c->n_ext; i++) {
+		n = ext_size(c->ext[i], c->ext_len[i]);
+		*next = c->ext[i];
+		if (off + 2 > size)
+			return 0;
+		buf[off + 1] = c->ext_len[i];
+		if (c->ext[i] == NEXTHDR_FRAGMENT)
+			((struct frag_hdr *)(buf + off))->frag_off =
+				htons(c->frag_off);
+		next = buf + off;
+		/* Only the fields the walk reads are built: n may be huge. */
+		off += n;
+	}
+	*next = c->protocol;
+	if (off + c->l4_len + c->pad > size)
+		return 0;
+	packet_l4(&l4, buf + off);
+	plen = off + c->l4_len - c->l2 - sizeof(*ip6);
+	ip6->payload_len = c->plen_zero ? 0 : htons(plen + c->plen_adj);
+	return c->cut ?: off + c->l4_len + c->pad;
+}
+
+static void packet6_parse_test(struct kunit *test)
+{
+	const struct packet6_case *c = test->param_value;
+	unsigned int len, thoff, i;
+	struct sk_buff *skb;
+	struct kvs_iph iph;
+	u8 *buf;
+	int err;
+
+	buf = kunit_kzalloc(test, 4096, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	len = packet6_bytes(c, buf, 4096);
+	KUNIT_ASSERT_GT(test, len, 0);
+	thoff = c->l2 + sizeof(struct ipv6hdr);
+	for (i = 0; i < c->n_ext; i++)
+		thoff += ext_size(c->ext[i], c->ext_len[i]);
+	/* A case whose extension runs past its bytes must be an error one. */
+	if (thoff > len)
+		KUNIT_ASSERT_NE(test, c->err, 0);
+	skb = packet_skb(test, buf, len, c->l2, c->linear);
+	if (c->linear)
+		KUNIT_EXPECT_TRUE(test, skb_is_nonlinear(skb));
+	if (c->gso) {
+		skb_shinfo(skb)->gso_size = 1000;
+		skb_shinfo(skb)->gso_type = SKB_GSO_TCPV6;
+	}
+
+	memset(&iph, 0xa5, sizeof(iph));
+	err = kvs_parse_ipv6(skb, &iph);
+	KUNIT_EXPECT_EQ(test, err, c->err);
+	if (!err) {
+		KUNIT_EXPECT_EQ(test, iph.af, AF_INET6);
+		KUNIT_EXPECT_EQ(test, iph.protocol, c->protocol);
+		KUNIT_EXPECT_EQ(test, iph.fragment, c->fragment);
+		KUNIT_EXPECT_EQ(test, iph.thoff, thoff);
+		KUNIT_EXPECT_EQ(test, iph.len, skb->len);
+		KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&iph.saddr.in6, &saddr6));
+		KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&iph.daddr.in6, &daddr6));
+		KUNIT_EXPECT_EQ(test, ntohs(iph.sport), c->ports ? SPORT : 0);
+		KUNIT_EXPECT_EQ(test, ntohs(iph.dport), c->ports ? DPORT : 0);
+	}
+	if (c->gso)
+		skb_shinfo(skb)->gso_size = 0;
+	kfree_skb(skb);
+}
+
 static struct kunit_case packet_test_cases[] = {
 	KUNIT_CASE_PARAM(packet_parse_test, packet_gen_params),
 	KUNIT_CASE(packet_untouched_test),
+	KUNIT_CASE_PARAM(packet6_parse_test, packet6_gen_params),
 	{}
 };
 

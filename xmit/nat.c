@@ -5,14 +5,42 @@
  */
 #include <net/checksum.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 
 #include "../core/kvs.h"
 
 /*
+ * The transport half of a rewrite: the source (@src) or destination port
+ * becomes @port, and the checksum follows the port and the pseudo-header
+ * address @from -> @to (4 words for IPv6, 1 for IPv4), whether it is
+ * complete, partial (offloaded) or, for UDP over IPv4, absent.  The caller
+ * made the packet writable up to the checksum.
+ */
+static void nat_rewrite_l4(struct sk_buff *skb, const struct kvs_iph *iph,
+			   const struct kvs_proto *pp, bool src,
+			   const __be32 *from, const __be32 *to, __be16 port)
+{
+	__be16 *portp = (__be16 *)(skb->data + iph->thoff) + (src ? 0 : 1);
+	__sum16 *check = (__sum16 *)(skb->data + iph->thoff + pp->csum_offset);
+
+	/* A UDP checksum of zero means none, and stays none. */
+	if (pp->protocol != IPPROTO_UDP || *check ||
+	    skb->ip_summed == CHECKSUM_PARTIAL) {
+		if (iph->af == AF_INET6)
+			inet_proto_csum_replace16(check, skb, from, to, true);
+		else
+			inet_proto_csum_replace4(check, skb, *from, *to, true);
+		inet_proto_csum_replace2(check, skb, *portp, port, false);
+		if (pp->protocol == IPPROTO_UDP && !*check)
+			*check = CSUM_MANGLED_0;
+	}
+	*portp = port;
+}
+
+/*
  * Rewrite the source (@src) or destination address and port of an IPv4
- * TCP/UDP packet, keeping the IP and transport checksums right whether
- * the transport checksum is complete, partial (offloaded) or, for UDP,
- * absent.  @iph describes the packet as parsed.
+ * TCP/UDP packet, keeping the IP and transport checksums right.  @iph
+ * describes the packet as parsed.
  */
 int kvs_nat_rewrite_ipv4(struct sk_buff *skb, const struct kvs_iph *iph,
 			 const struct kvs_proto *pp, bool src,
@@ -20,29 +48,52 @@ int kvs_nat_rewrite_ipv4(struct sk_buff *skb, const struct kvs_iph *iph,
 {
 	unsigned int end = iph->thoff + pp->csum_offset + sizeof(__sum16);
 	struct iphdr *ip;
-	__sum16 *check;
-	__be16 *portp;
 	__be32 *addrp;
 
 	if (skb_ensure_writable(skb, end))
 		return -ENOMEM;
 	ip = ip_hdr(skb);
 	addrp = src ? &ip->saddr : &ip->daddr;
-	portp = (__be16 *)(skb->data + iph->thoff) + (src ? 0 : 1);
-	check = (__sum16 *)(skb->data + iph->thoff + pp->csum_offset);
-
-	/* A UDP checksum of zero means none, and stays none. */
-	if (pp->protocol != IPPROTO_UDP || *check ||
-	    skb->ip_summed == CHECKSUM_PARTIAL) {
-		inet_proto_csum_replace4(check, skb, *addrp, addr, true);
-		inet_proto_csum_replace2(check, skb, *portp, port, false);
-		if (pp->protocol == IPPROTO_UDP && !*check)
-			*check = CSUM_MANGLED_0;
-	}
-	*portp = port;
+	nat_rewrite_l4(skb, iph, pp, src, addrp, &addr, port);
 	csum_replace4(&ip->check, *addrp, addr);
 	*addrp = addr;
 	return 0;
+}
+
+/*
+ * The same for IPv6, which has no header checksum: only the transport
+ * checksum covers the addresses (through the pseudo-header).
+ */
+int kvs_nat_rewrite_ipv6(struct sk_buff *skb, const struct kvs_iph *iph,
+			 const struct kvs_proto *pp, bool src,
+			 const struct in6_addr *addr, __be16 port)
+{
+	unsigned int end = iph->thoff + pp->csum_offset + sizeof(__sum16);
+	struct in6_addr *addrp;
+	struct ipv6hdr *ip6;
+
+	if (skb_ensure_writable(skb, end))
+		return -ENOMEM;
+	ip6 = ipv6_hdr(skb);
+	addrp = src ? &ip6->saddr : &ip6->daddr;
+	nat_rewrite_l4(skb, iph, pp, src, addrp->s6_addr32, addr->s6_addr32,
+		       port);
+	*addrp = *addr;
+	return 0;
+}
+
+/* Rewrite a packet of @cp in either family; @src for replies. */
+static int nat_rewrite(struct sk_buff *skb, const struct kvs_iph *iph,
+		       const struct kvs_conn *cp, bool src)
+{
+	const union nf_inet_addr *addr = src ? kvs_conn_vaddr(cp) :
+					       kvs_conn_daddr(cp);
+	__be16 port = src ? kvs_conn_vport(cp) : kvs_conn_dport(cp);
+
+	if (IS_ENABLED(CONFIG_IPV6) && iph->af == AF_INET6)
+		return kvs_nat_rewrite_ipv6(skb, iph, cp->proto, src,
+					    &addr->in6, port);
+	return kvs_nat_rewrite_ipv4(skb, iph, cp->proto, src, addr->ip, port);
 }
 
 static unsigned int nat_in(struct kvs_net *kn, struct sk_buff *skb,
@@ -53,11 +104,13 @@ static unsigned int nat_in(struct kvs_net *kn, struct sk_buff *skb,
 
 	if (forwarded && !kvs_xmit_ttl_ok(skb))
 		goto drop;
-	if (kvs_nat_rewrite_ipv4(skb, iph, cp->proto, false,
-				 kvs_conn_daddr(cp)->ip, kvs_conn_dport(cp)))
+	if (nat_rewrite(skb, iph, cp, false))
 		goto drop;
 	if (hooknum == NF_INET_LOCAL_OUT)
 		return kvs_xmit_reroute_local(kn, skb);
+	if (IS_ENABLED(CONFIG_IPV6) && iph->af == AF_INET6)
+		return kvs_xmit_send_ipv6(kn, skb, &kvs_conn_daddr(cp)->in6,
+					  forwarded);
 	return kvs_xmit_send_ipv4(kn, skb, kvs_conn_daddr(cp)->ip, forwarded);
 
 drop:
@@ -69,8 +122,7 @@ static unsigned int nat_out(struct kvs_net *kn, struct sk_buff *skb,
 			    struct kvs_conn *cp, const struct kvs_iph *iph,
 			    unsigned int hooknum)
 {
-	if (kvs_nat_rewrite_ipv4(skb, iph, cp->proto, true,
-				 kvs_conn_vaddr(cp)->ip, kvs_conn_vport(cp))) {
+	if (nat_rewrite(skb, iph, cp, true)) {
 		kvs_drop_count(kn, KVS_DROP_XMIT);
 		return NF_DROP;
 	}

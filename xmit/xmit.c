@@ -4,8 +4,11 @@
  * packet the director has taken over toward its new destination.
  */
 #include <linux/icmp.h>
+#include <linux/netfilter_ipv6.h>
 #include <net/icmp.h>
 #include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
 #include <net/route.h>
 
 #include "../core/kvs.h"
@@ -19,16 +22,28 @@ const struct kvs_xmit *kvs_xmit_find(u32 conn_flags)
 	}
 }
 
+static bool is_ipv6(const struct sk_buff *skb)
+{
+	return IS_ENABLED(CONFIG_IPV6) && ip_hdr(skb)->version == 6;
+}
+
 /*
  * A packet forwarded on behalf of a remote host loses one hop, as if
  * routed; one that has none left is answered with time exceeded.  Call
  * before the packet is rewritten, so the ICMP quotes what the sender sent.
+ * IPv4 or IPv6, as the packet's version says.
  */
 bool kvs_xmit_ttl_ok(struct sk_buff *skb)
 {
+	if (is_ipv6(skb)) {
+		if (ipv6_hdr(skb)->hop_limit > 1)
+			return true;
+		kvs_icmp_send_error(skb, AF_INET6, KVS_ICMP_TTL, 0);
+		return false;
+	}
 	if (ip_hdr(skb)->ttl > 1)
 		return true;
-	icmp_send(skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
+	kvs_icmp_send_error(skb, AF_INET, KVS_ICMP_TTL, 0);
 	return false;
 }
 
@@ -63,7 +78,7 @@ unsigned int kvs_xmit_send_ipv4(struct kvs_net *kn, struct sk_buff *skb,
 		goto drop_rt;
 	mtu = dst_mtu(&rt->dst);
 	if (exceeds_mtu(skb, mtu)) {
-		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+		kvs_icmp_send_error(skb, AF_INET, KVS_ICMP_TOOBIG, mtu);
 		goto drop_rt;
 	}
 
@@ -86,13 +101,83 @@ drop:
 	return NF_DROP;
 }
 
+#if IS_ENABLED(CONFIG_IPV6)
+/*
+ * IPv6 has no DF: whatever does not fit is too big, unless GSO will cut
+ * it to size, or conntrack reassembled it from fragments that each fit.
+ */
+static bool exceeds_mtu6(const struct sk_buff *skb, unsigned int mtu)
+{
+	if (IP6CB(skb)->frag_max_size)
+		return IP6CB(skb)->frag_max_size > mtu;
+	if (skb->len <= mtu)
+		return false;
+	return !skb_is_gso(skb) || !skb_gso_validate_network_len(skb, mtu);
+}
+
+/*
+ * kvs_xmit_send_ipv4() for IPv6: route @skb to @daddr, answer packet too
+ * big if it does not fit, and send it through LOCAL_OUT.  @forwarded: it
+ * came from another host and loses a hop (kvs_xmit_ttl_ok() checked that
+ * one was left).  Returns the verdict for the hook that met it.
+ */
+unsigned int kvs_xmit_send_ipv6(struct kvs_net *kn, struct sk_buff *skb,
+				const struct in6_addr *daddr, bool forwarded)
+{
+	struct flowi6 fl6 = {
+		.daddr		= *daddr,
+		.flowi6_mark	= skb->mark,
+		.flowlabel	= ip6_flowinfo(ipv6_hdr(skb)),
+	};
+	struct dst_entry *dst;
+	unsigned int mtu;
+
+	dst = ip6_route_output(kn->net, NULL, &fl6);
+	if (dst->error)
+		goto drop_dst;
+	/* Local real servers are a later forwarding method's job. */
+	if ((dst->dev->flags & IFF_LOOPBACK) || ipv6_addr_is_multicast(daddr))
+		goto drop_dst;
+	mtu = dst_mtu(dst);
+	if (exceeds_mtu6(skb, mtu)) {
+		kvs_icmp_send_error(skb, AF_INET6, KVS_ICMP_TOOBIG, mtu);
+		goto drop_dst;
+	}
+	if (forwarded && skb_ensure_writable(skb, sizeof(struct ipv6hdr)))
+		goto drop_dst;
+
+	skb_orphan(skb);
+	skb_dst_drop(skb);
+	skb_dst_set(skb, dst);
+	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+	if (forwarded)
+		ipv6_hdr(skb)->hop_limit--;
+	kvs_skb_set_owned(skb);
+	kvs_skb_untrack(skb);
+	NF_HOOK(NFPROTO_IPV6, NF_INET_LOCAL_OUT, kn->net, NULL, skb, NULL,
+		dst->dev, dst_output);
+	return NF_STOLEN;
+
+drop_dst:
+	dst_release(dst);
+	kvs_drop_count(kn, KVS_DROP_XMIT);
+	return NF_DROP;
+}
+#endif
+
 /*
  * A local process's packet, rewritten in LOCAL_OUT: route it again for
  * its new destination and let it continue down the output path.
  */
 unsigned int kvs_xmit_reroute_local(struct kvs_net *kn, struct sk_buff *skb)
 {
-	if (ip_route_me_harder(kn->net, skb->sk, skb, RTN_UNSPEC)) {
+	int err;
+
+	if (is_ipv6(skb))
+		err = ip6_route_me_harder(kn->net, skb->sk, skb);
+	else
+		err = ip_route_me_harder(kn->net, skb->sk, skb, RTN_UNSPEC);
+	if (err) {
 		kvs_drop_count(kn, KVS_DROP_XMIT);
 		return NF_DROP;
 	}

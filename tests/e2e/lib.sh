@@ -11,6 +11,12 @@
 #  default via .1       br 10.0.2.1/24 [to-A to-B] ---------+-- eth0 10.0.2.12
 #                       vip (dummy) 100.100.100.100/32         default via .1
 #
+# and the same in IPv6 (dual stack, duplicate address detection off so
+# every address works at once):
+#  eth0 fd00:1::2 ---- to-cl fd00:1::1                       .- eth0 fd00:2::11
+#  default via ::1      br fd00:2::1/64 --------------------+-- eth0 fd00:2::12
+#                       vip 2001:db8::100/128                  default via ::1
+#
 # A test sources this file, calls topo_up, configures IPVS in the director
 # with ipvsadm (on_director ipvsadm ...), sends traffic from the client and
 # asserts with check/expect_*.  The summary and the exit status come from
@@ -24,6 +30,11 @@ DIRECTOR_CLIENT_IP=10.0.1.1
 DIRECTOR_BACKEND_IP=10.0.2.1
 BACKENDS=(A B)
 declare -A BACKEND_IP=([A]=10.0.2.11 [B]=10.0.2.12)
+VIP6=2001:db8::100
+CLIENT_IP6=fd00:1::2
+DIRECTOR_CLIENT_IP6=fd00:1::1
+DIRECTOR_BACKEND_IP6=fd00:2::1
+declare -A BACKEND_IP6=([A]=fd00:2::11 [B]=fd00:2::12)
 # Set by topo_up and topo_use: namespace names ("" is the init namespace)
 # and the prefix of the current topology.
 NS_CLIENT=
@@ -318,7 +329,11 @@ topo_up() {
 	TOPO_DIRECTOR[".$p"]=$director
 	topo_use "$p"
 	_netns_add "$NS_CLIENT"
-	[[ -z $NS_DIRECTOR ]] || _netns_add "$NS_DIRECTOR"
+	if [[ -n $NS_DIRECTOR ]]; then
+		_netns_add "$NS_DIRECTOR"
+	else
+		_no_dad ""
+	fi
 	for b in "${BACKENDS[@]}"; do
 		_netns_add "${NS_BACKEND[$b]}"
 	done
@@ -327,30 +342,38 @@ topo_up() {
 	[[ -z $NS_DIRECTOR ]] || dns=(-n "$NS_DIRECTOR")
 	_link_add "${p}to-cl" eth0 "$NS_CLIENT"
 	ip "${cns[@]}" addr add "$CLIENT_IP/24" dev eth0
+	ip "${cns[@]}" addr add "$CLIENT_IP6/64" dev eth0 nodad
 	ip "${cns[@]}" link set dev eth0 up
 	ip "${cns[@]}" route add default via "$DIRECTOR_CLIENT_IP"
+	ip "${cns[@]}" -6 route add default via "$DIRECTOR_CLIENT_IP6"
 	ip "${dns[@]}" addr add "$DIRECTOR_CLIENT_IP/24" dev "${p}to-cl"
+	ip "${dns[@]}" addr add "$DIRECTOR_CLIENT_IP6/64" dev "${p}to-cl" nodad
 	ip "${dns[@]}" link set dev "${p}to-cl" up
 
 	ip "${dns[@]}" link add name "${p}br" type bridge
 	_link_made "${p}br"
 	ip "${dns[@]}" addr add "$DIRECTOR_BACKEND_IP/24" dev "${p}br"
+	ip "${dns[@]}" addr add "$DIRECTOR_BACKEND_IP6/64" dev "${p}br" nodad
 	ip "${dns[@]}" link set dev "${p}br" up
 	for b in "${BACKENDS[@]}"; do
 		local bns=(-n "${NS_BACKEND[$b]}")
 		_link_add "${p}to-$b" eth0 "${NS_BACKEND[$b]}"
 		ip "${dns[@]}" link set dev "${p}to-$b" master "${p}br" up
 		ip "${bns[@]}" addr add "${BACKEND_IP[$b]}/24" dev eth0
+		ip "${bns[@]}" addr add "${BACKEND_IP6[$b]}/64" dev eth0 nodad
 		ip "${bns[@]}" link set dev eth0 up
 		ip "${bns[@]}" route add default via "$DIRECTOR_BACKEND_IP"
+		ip "${bns[@]}" -6 route add default via "$DIRECTOR_BACKEND_IP6"
 	done
 	if [[ -n $vip ]]; then
 		ip "${dns[@]}" link add name "${p}vip" type dummy
 		_link_made "${p}vip"
 		ip "${dns[@]}" addr add "$VIP/32" dev "${p}vip"
+		ip "${dns[@]}" addr add "$VIP6/128" dev "${p}vip" nodad
 		ip "${dns[@]}" link set dev "${p}vip" up
 	fi
 	on_director sysctl -qw net.ipv4.ip_forward=1
+	on_director sysctl -qw net.ipv6.conf.all.forwarding=1
 	log "topology up: director in ${NS_DIRECTOR:-the init namespace}"
 }
 
@@ -366,10 +389,18 @@ topo_use() {
 	done
 }
 
+# New namespaces skip duplicate address detection, so that IPv6
+# addresses (link-local ones included) are usable at once.
 _netns_add() {
 	ip netns add "$1"
 	NETNS_MADE+=("$1")
+	_no_dad "$1"
 	ip -n "$1" link set lo up
+}
+
+_no_dad() {
+	run_in "$1" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+		net.ipv6.conf.default.accept_dad=0
 }
 
 # _link_add DIRNAME PEERNAME PEERNS: a veth pair, DIRNAME in the director.
@@ -423,13 +454,13 @@ sink_log() {
 	echo "$WORK/${TOPO_PREFIX}sink-$1.log"
 }
 
-# start_udp_name [PORT]: a UDP server in each backend that answers every
-# datagram with the backend's name.
+# start_udp_name [PORT] [4|6]: a UDP server in each backend that answers
+# every datagram with the backend's name, over IPv4 (default) or IPv6.
 start_udp_name() {
-	local port=${1:-9000} b
+	local port=${1:-9000} fam=${2:-4} b
 	for b in "${BACKENDS[@]}"; do
-		bg_start "${TOPO_PREFIX}udp-$b" "${NS_BACKEND[$b]}" \
-			socat "UDP4-RECVFROM:$port,fork" "EXEC:echo $b"
+		bg_start "${TOPO_PREFIX}udp$fam-$b" "${NS_BACKEND[$b]}" \
+			socat "UDP$fam-RECVFROM:$port,fork" "EXEC:echo $b"
 	done
 	for b in "${BACKENDS[@]}"; do
 		wait_listen "${NS_BACKEND[$b]}" udp "$port"
