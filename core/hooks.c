@@ -51,7 +51,8 @@ static unsigned int conn_forward(struct kvs_net *kn, struct sk_buff *skb,
 	/* Requests are never met on FORWARD: their VIP is ours. */
 	if (dir == KVS_DIR_ORIG && hooknum == NF_INET_FORWARD)
 		return NF_ACCEPT;
-	if (dir == KVS_DIR_REPLY && (hooknum == NF_INET_LOCAL_OUT || !xmit->out))
+	/* A reply met in LOCAL_OUT comes from a real server on this host. */
+	if (dir == KVS_DIR_REPLY && !xmit->out)
 		return NF_ACCEPT;
 
 	conn_track_packet(kn, cp, dir, skb, iph);

@@ -620,6 +620,48 @@ enum kvs_icmp_error {
 void kvs_icmp_send_error(struct sk_buff *skb, u16 af, enum kvs_icmp_error what,
 			 u32 info);
 
+/*
+ * Direct routing, tunnels and local delivery (xmit/dr.c, tunnel.c,
+ * route.c).  These methods see requests only: replies go from the real
+ * server straight to the client.
+ */
+extern const struct kvs_xmit kvs_xmit_dr;
+extern const struct kvs_xmit kvs_xmit_tunnel;
+extern const struct kvs_xmit kvs_xmit_localnode;
+unsigned int kvs_xmit_local(struct kvs_net *kn, struct sk_buff *skb,
+			    struct kvs_conn *cp, const struct kvs_iph *iph,
+			    unsigned int hooknum);
+
+/* A resolved way out toward a real server (xmit/route.c). */
+struct kvs_out {
+	struct dst_entry *dst;		/* held until kvs_out_send */
+	union nf_inet_addr saddr;	/* source for an outer header */
+	unsigned int mtu;		/* of the route */
+};
+
+int kvs_out_route(struct kvs_net *kn, const struct sk_buff *skb, u16 af,
+		  const union nf_inet_addr *daddr, bool known_nh,
+		  struct kvs_out *o);
+bool kvs_out_too_big(struct sk_buff *skb, u16 af, unsigned int mtu);
+bool kvs_out_dec_ttl(struct sk_buff *skb, u16 af);
+unsigned int kvs_out_send(struct kvs_net *kn, struct sk_buff *skb, u16 af,
+			  struct kvs_out *o);
+
+/* One tunnel, as a real server's dest describes it (xmit/tunnel.c). */
+struct kvs_tun {
+	u16 af;				/* outer family */
+	u16 type;			/* IP_VS_CONN_F_TUNNEL_TYPE_* */
+	u16 flags;			/* IP_VS_TUNNEL_ENCAP_FLAG_* */
+	__be16 port;			/* GUE: UDP destination port */
+	union nf_inet_addr saddr;
+	union nf_inet_addr daddr;
+};
+
+unsigned int kvs_tun_hdr_len(const struct kvs_tun *t,
+			     const struct sk_buff *skb);
+int kvs_tun_encap(struct net *net, struct sk_buff *skb,
+		  const struct kvs_tun *t, unsigned int headroom, bool keep_df);
+
 /* ---- subsystems, in init order ---- */
 
 void kvs_sysctl_defaults(struct kvs_net *kn);

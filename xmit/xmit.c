@@ -13,13 +13,21 @@
 
 #include "../core/kvs.h"
 
+/* The forwarding methods by IP_VS_CONN_F_FWD_MASK value. */
+static const struct kvs_xmit *const kvs_xmit_methods[] = {
+	[IP_VS_CONN_F_MASQ]		= &kvs_xmit_nat,
+	[IP_VS_CONN_F_LOCALNODE]	= &kvs_xmit_localnode,
+	[IP_VS_CONN_F_TUNNEL]		= &kvs_xmit_tunnel,
+	[IP_VS_CONN_F_DROUTE]		= &kvs_xmit_dr,
+};
+
 const struct kvs_xmit *kvs_xmit_find(u32 conn_flags)
 {
-	switch (conn_flags & IP_VS_CONN_F_FWD_MASK) {
-	case IP_VS_CONN_F_MASQ:
-	default:
-		return &kvs_xmit_nat;
-	}
+	u32 method = conn_flags & IP_VS_CONN_F_FWD_MASK;
+
+	if (method < ARRAY_SIZE(kvs_xmit_methods) && kvs_xmit_methods[method])
+		return kvs_xmit_methods[method];
+	return &kvs_xmit_nat;
 }
 
 static bool is_ipv6(const struct sk_buff *skb)
@@ -73,9 +81,14 @@ unsigned int kvs_xmit_send_ipv4(struct kvs_net *kn, struct sk_buff *skb,
 	rt = ip_route_output_key(kn->net, &fl4);
 	if (IS_ERR(rt))
 		goto drop;
-	/* Real servers on this host are a later forwarding method's job. */
-	if (rt->rt_flags & (RTCF_LOCAL | RTCF_BROADCAST | RTCF_MULTICAST))
+	if (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST))
 		goto drop_rt;
+	/* A real server on this host: up the local stack as rewritten. */
+	if (rt->rt_flags & RTCF_LOCAL) {
+		ip_rt_put(rt);
+		kvs_skb_set_owned(skb);
+		return NF_ACCEPT;
+	}
 	mtu = dst_mtu(&rt->dst);
 	if (exceeds_mtu(skb, mtu)) {
 		kvs_icmp_send_error(skb, AF_INET, KVS_ICMP_TOOBIG, mtu);

@@ -518,3 +518,104 @@ _err_trace() {
 }
 trap '_err_trace "$LINENO" "$BASH_COMMAND"' ERR
 trap _finish EXIT
+
+# ---- direct routing, tunnels, echo servers (forwarding methods)
+
+# director_dr_router: the director also routes the real servers' direct
+# replies (source: the VIP, which is one of its own addresses) toward the
+# client, as the router between them would; Linux takes a packet from
+# one of its own addresses for a martian unless accept_local is set.
+director_dr_router() {
+	local p=$TOPO_PREFIX
+	on_director sysctl -qw "net.ipv4.conf.${p}br.accept_local=1" \
+		"net.ipv4.conf.${p}br.rp_filter=0" net.ipv4.conf.all.rp_filter=0
+}
+
+# backend_vip B ADDR...: backend B owns the VIP addresses ADDR (IPv4 /32
+# or IPv6 /128) on a dummy device "vips", as DR and tunnel real servers
+# do, without answering ARP for them (arp_ignore=1, arp_announce=2).
+backend_vip() {
+	local b=$1 a ns=${NS_BACKEND[$1]}
+	shift
+	ip -n "$ns" link show vips >/dev/null 2>&1 ||
+		ip -n "$ns" link add name vips type dummy
+	ip -n "$ns" link set dev vips up
+	for a; do
+		if [[ $a == *:* ]]; then
+			ip -n "$ns" addr add "$a/128" dev vips nodad
+		else
+			ip -n "$ns" addr add "$a/32" dev vips
+		fi
+	done
+	on_backend "$b" sysctl -qw net.ipv4.conf.all.arp_ignore=1 \
+		net.ipv4.conf.all.arp_announce=2 \
+		net.ipv4.conf.eth0.arp_ignore=1 net.ipv4.conf.eth0.arp_announce=2
+}
+
+# backend_decap B [GUE_PORT]: backend B takes IPIP, IPv6-in-IPv4 (sit),
+# IP/IPv6-in-IPv6 and GRE (v4 and v6 outer) on the fallback devices of
+# their modules, and GUE on UDP GUE_PORT (default 6080) over both
+# families; reverse path filtering is off, since the inner packets come
+# from a client it routes through eth0.
+backend_decap() {
+	local b=$1 port=${2:-6080} ns=${NS_BACKEND[$1]} d
+	modprobe -a ipip sit ip6_tunnel ip_gre ip6_gre fou fou6
+	for d in tunl0 sit0 ip6tnl0 gre0 ip6gre0; do
+		ip -n "$ns" link set dev "$d" up
+	done
+	ip -n "$ns" fou add port "$port" gue
+	ip -n "$ns" fou add port "$port" gue -6
+	on_backend "$b" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.default.rp_filter=0
+	for d in eth0 tunl0 sit0 gre0; do
+		on_backend "$b" sysctl -qw "net.ipv4.conf.$d.rp_filter=0"
+	done
+}
+
+# start_echo NAME NS PORT [ADDR...]: TCP, UDP and SCTP servers on PORT in
+# NS, any address of either family, that send back what they receive and
+# append it to the file "$(echo_log NAME)".  A UDP reply leaves from the
+# address routing picks, so each ADDR (a VIP the server owns, for direct
+# routing and tunnels) gets a UDP server of its own that answers from it.
+start_echo() {
+	local name=$1 ns=$2 port=$3 log a
+	shift 3
+	log=$(echo_log "$name")
+	: >"$log"
+	modprobe sctp 2>/dev/null || true
+	# -t 3: the reply may still be on its way when the request ends.
+	bg_start "$name-tcp" "$ns" socat -t 3 \
+		"TCP6-LISTEN:$port,reuseaddr,fork,ipv6only=0" "SYSTEM:tee -a $log"
+	bg_start "$name-udp" "$ns" socat -t 3 \
+		"UDP6-RECVFROM:$port,reuseaddr,fork,ipv6only=0" "SYSTEM:tee -a $log"
+	bg_start "$name-sctp" "$ns" socat -t 3 \
+		"SCTP6-LISTEN:$port,reuseaddr,fork,ipv6only=0" "SYSTEM:tee -a $log"
+	for a; do
+		if [[ $a == *:* ]]; then
+			bg_start "$name-udp-$a" "$ns" socat -t 3 \
+				"UDP6-RECVFROM:$port,reuseaddr,fork,bind=[$a]" "SYSTEM:tee -a $log"
+		else
+			bg_start "$name-udp-$a" "$ns" socat -t 3 \
+				"UDP4-RECVFROM:$port,reuseaddr,fork,bind=$a" "SYSTEM:tee -a $log"
+		fi
+	done
+	wait_listen "$ns" tcp "$port"
+	wait_listen "$ns" udp "$port"
+}
+
+echo_log() {
+	echo "$WORK/${TOPO_PREFIX}echo-$1.log"
+}
+
+# echo_through PROTO ADDR PORT FILE: sends FILE from the client to
+# ADDR:PORT over tcp, udp (one datagram) or sctp and prints what came back.
+echo_through() {
+	local proto=$1 addr=$2 port=$3 file=$4 peer
+	peer=$addr
+	[[ $addr == *:* ]] && peer="[$addr]"
+	case $proto in
+	tcp) on_client timeout 15 socat -t 5 -T 10 - "TCP:$peer:$port" <"$file" ;;
+	udp) on_client timeout 15 socat -t 2 -T 10 - "UDP:$peer:$port" <"$file" ;;
+	sctp) on_client timeout 15 socat -t 5 -T 10 - "SCTP-CONNECT:$peer:$port" <"$file" ;;
+	esac
+}
