@@ -8,6 +8,8 @@
 #define _KVS_COMPAT_H
 
 #include <linux/skbuff.h>
+#include <linux/sysctl.h>
+#include <net/net_namespace.h>
 #include <net/netfilter/nf_conntrack.h>
 
 /*
@@ -30,6 +32,26 @@ static inline void kvs_skb_untrack(struct sk_buff *skb)
 {
 	nf_reset_ct(skb);
 	nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
+}
+
+/*
+ * sysctl tables built at run time: from 6.5 they are registered with
+ * their size (register_net_sysctl became a macro taking ARRAY_SIZE).
+ * From 6.11 handlers take a const table: kvs_ctl_table is the one type
+ * to change then.
+ */
+#define kvs_ctl_table struct ctl_table
+
+/* @tbl has @n entries and a zeroed sentinel after them. */
+static inline struct ctl_table_header *
+kvs_register_net_sysctl(struct net *net, const char *path,
+			struct ctl_table *tbl, size_t n)
+{
+#ifdef register_net_sysctl
+	return register_net_sysctl_sz(net, path, tbl, n);
+#else
+	return register_net_sysctl(net, path, tbl);
+#endif
 }
 
 #endif /* _KVS_COMPAT_H */

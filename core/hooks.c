@@ -17,6 +17,7 @@
 #include <linux/icmpv6.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
+#include <linux/tcp.h>
 #include <net/icmp.h>
 #include <net/ip.h>
 
@@ -110,6 +111,56 @@ static enum kvs_drop_reason conn_new_drop_reason(long err)
 	}
 }
 
+/* sysctl sloppy_tcp: any TCP packet but a RST may open a connection. */
+static bool sloppy_tcp_ok(struct kvs_net *kn, const struct sk_buff *skb,
+			  const struct kvs_iph *iph)
+{
+	const struct tcphdr *th;
+	struct tcphdr _th;
+
+	if (iph->protocol != IPPROTO_TCP || !READ_ONCE(kn->sysctl.sloppy_tcp))
+		return false;
+	th = skb_header_pointer(skb, iph->thoff, sizeof(_th), &_th);
+	return th && !th->rst;
+}
+
+/*
+ * An opening packet met a connection on its tuple: does that connection
+ * end here so the packet is scheduled afresh?  As in-tree: never with
+ * sysctl conn_reuse_mode 0 (the packet follows the old connection);
+ * else when the old one has finished, or (expire_nodest_conn) when its
+ * real server was quiesced to weight 0.  kvs keeps no conntrack entry
+ * for its connections, so in-tree's "old conntrack: drop the SYN" case
+ * (the 1 s delay kube-proxy avoids with mode 0) does not arise.
+ */
+static bool conn_reschedule(struct kvs_net *kn, struct kvs_conn *cp,
+			    const struct kvs_proto *pp,
+			    const struct sk_buff *skb, const struct kvs_iph *iph)
+{
+	if (!READ_ONCE(kn->sysctl.conn_reuse_mode) ||
+	    !pp->can_schedule(skb, iph))
+		return false;
+	if (READ_ONCE(kn->sysctl.expire_nodest_conn) &&
+	    !READ_ONCE(cp->dest->weight))
+		return true;
+	return pp->reusable(cp);
+}
+
+/*
+ * A request of a connection whose real server was removed: dropped,
+ * or with sysctl expire_nodest_conn the connection ends and the packet
+ * may schedule a new one, as in-tree.  False when it is dropped.
+ */
+static bool conn_dest_gone(struct kvs_net *kn, struct kvs_conn *cp)
+{
+	if (READ_ONCE(kn->sysctl.expire_nodest_conn)) {
+		kvs_conn_expire_now(&kn->conns, cp);
+		return true;
+	}
+	kvs_drop_count(kn, KVS_DROP_NO_DEST);
+	return false;
+}
+
 static unsigned int conn_schedule(struct kvs_net *kn, struct sk_buff *skb,
 				  const struct kvs_iph *iph,
 				  const struct kvs_proto *pp,
@@ -126,7 +177,7 @@ static unsigned int conn_schedule(struct kvs_net *kn, struct sk_buff *skb,
 	if (!svc)
 		return NF_ACCEPT;
 	/* Not an opening packet: the local stack answers it as usual. */
-	if (!pp->can_schedule(skb, iph))
+	if (!pp->can_schedule(skb, iph) && !sloppy_tcp_ok(kn, skb, iph))
 		return NF_ACCEPT;
 
 	sched = rcu_dereference(svc->sched);
@@ -198,9 +249,15 @@ static unsigned int kvs_hook(void *priv, struct sk_buff *skb,
 	 * not the old connection's real server, which may still hold
 	 * the tuple in TIME_WAIT.
 	 */
-	if (cp && dir == KVS_DIR_ORIG && pp->reusable(cp) &&
-	    pp->can_schedule(skb, &iph)) {
+	if (cp && dir == KVS_DIR_ORIG &&
+	    conn_reschedule(kn, cp, pp, skb, &iph)) {
 		kvs_conn_expire_now(&kn->conns, cp);
+		cp = NULL;
+	}
+	if (cp && dir == KVS_DIR_ORIG &&
+	    !test_bit(KVS_DEST_AVAILABLE, &cp->dest->flags)) {
+		if (!conn_dest_gone(kn, cp))
+			return NF_DROP;
 		cp = NULL;
 	}
 	if (cp)

@@ -50,6 +50,30 @@ struct kvs_pcpu_counters {
 	struct u64_stats_sync syncp;
 };
 
+/* ---- rate estimation (core/estimator.c) ---- */
+
+/* The rates of a kvs_stats, one per counter, in struct kvs_counters order. */
+enum kvs_rate {
+	KVS_RATE_CPS,
+	KVS_RATE_INPPS,
+	KVS_RATE_OUTPPS,
+	KVS_RATE_INBPS,
+	KVS_RATE_OUTBPS,
+	KVS_RATE_MAX,
+};
+
+/*
+ * The smoothed rates of one kvs_stats, sampled every 2 s by its
+ * namespace's kvs_est_table.  @last and @avg are written by the sampler
+ * and by ZERO, both under kvs_est_table.lock; readers use READ_ONCE.
+ */
+struct kvs_est {
+	struct list_head list;		/* in a bucket, when started */
+	u64 last[KVS_RATE_MAX];		/* counter sums at the last sample */
+	u64 avg[KVS_RATE_MAX];		/* rates, scaled (see estimator.c) */
+	u8 bucket;
+};
+
 /*
  * Per-CPU packet/byte/connection counters.  Writers are the data path,
  * each on its own CPU with BHs off; readers sum all CPUs and subtract
@@ -59,12 +83,42 @@ struct kvs_pcpu_counters {
 struct kvs_stats {
 	struct kvs_pcpu_counters __percpu *pcpu;
 	struct kvs_counters base;
+	struct kvs_est est;
 };
 
 int kvs_stats_init(struct kvs_stats *s);
 void kvs_stats_destroy(struct kvs_stats *s);
 void kvs_stats_read(const struct kvs_stats *s, struct kvs_counters *out);
-void kvs_stats_zero(struct kvs_stats *s);
+void kvs_stats_sum(const struct kvs_stats *s, struct kvs_counters *sum);
+struct kvs_net;
+void kvs_stats_zero(struct kvs_net *kn, struct kvs_stats *s);
+
+/*
+ * The estimators of a namespace, spread over buckets: a delayed work
+ * samples one bucket per tick, each bucket every 2 s, so no tick walks
+ * every service.  @lock (a mutex: the sampler may reschedule) guards
+ * the buckets and every kvs_est's @last/@avg writes; taken inside
+ * kvs_net.lock, never around it.
+ */
+#define KVS_EST_BUCKETS		16
+
+struct kvs_est_table {
+	struct mutex lock;		/* see above */
+	struct list_head bucket[KVS_EST_BUCKETS];
+	unsigned int count[KVS_EST_BUCKETS];
+	unsigned int tick;		/* the bucket sampled next */
+	unsigned long round;		/* jiffies the current round began */
+	struct delayed_work work;
+};
+
+int kvs_est_init(struct kvs_net *kn);
+void kvs_est_exit(struct kvs_net *kn);
+void kvs_est_start(struct kvs_net *kn, struct kvs_stats *s);
+void kvs_est_stop(struct kvs_net *kn, struct kvs_stats *s);
+void kvs_est_read(const struct kvs_stats *s, u64 rate[KVS_RATE_MAX]);
+/* The arithmetic, exposed for KUnit. */
+u64 kvs_est_smooth(u64 avg, u64 delta, enum kvs_rate r);
+u64 kvs_est_decode(u64 avg, enum kvs_rate r);
 struct kvs_conn;
 struct kvs_dest;
 
@@ -139,11 +193,22 @@ struct kvs_sysctl {
 	int am_droprate;
 	int cache_bypass;
 	int backup_only;
+	/* Connection sync settings: kept and shown, no sync daemon uses them. */
+	int sync_version;
+	int sync_ports;
+	int sync_persist_mode;
+	unsigned long sync_qlen_max;
+	int sync_sock_size;
+	int sync_threshold[2];
+	int sync_refresh_period;	/* jiffies */
+	int sync_retries;
 };
 
 struct kvs_net {
 	struct net *net;
 	struct kvs_sysctl sysctl;
+	struct ctl_table *sysctl_table;		/* this namespace's copy */
+	struct ctl_table_header *sysctl_hdr;
 
 	/*
 	 * Serialises every control-plane change in this namespace: the
@@ -174,6 +239,7 @@ struct kvs_net {
 
 	struct kvs_stats stats;		/* totals over all services */
 	struct kvs_pcpu_drops __percpu *drops;
+	struct kvs_est_table est;	/* rates of all the kvs_stats here */
 };
 
 extern unsigned int kvs_net_id;
@@ -665,8 +731,19 @@ int kvs_tun_encap(struct net *net, struct sk_buff *skb,
 /* ---- subsystems, in init order ---- */
 
 void kvs_sysctl_defaults(struct kvs_net *kn);
+int kvs_sysctl_init(struct kvs_net *kn);
+void kvs_sysctl_exit(struct kvs_net *kn);
 int kvs_proc_init(struct kvs_net *kn);
 void kvs_proc_exit(struct kvs_net *kn);
+/* The /proc/net/ip_vs* line formatters (core/proc.c), for KUnit. */
+const char *kvs_proc_fwd_name(u32 conn_flags);
+int kvs_proc_fmt_service(char *buf, size_t size,
+			 const struct kvs_service_key *key, const char *sched,
+			 u32 flags, unsigned int timeout, __be32 netmask);
+int kvs_proc_fmt_dest(char *buf, size_t size, u16 af,
+		      const union nf_inet_addr *addr, __be16 port,
+		      u32 conn_flags, int weight, int active, int inactive);
+int kvs_proc_fmt_counts(char *buf, size_t size, const u64 v[KVS_RATE_MAX]);
 int kvs_hooks_register(struct kvs_net *kn);
 void kvs_hooks_unregister(struct kvs_net *kn);
 int kvs_netns_init(void);

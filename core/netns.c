@@ -27,6 +27,9 @@ static int __net_init kvs_net_init(struct net *net)
 		err = -ENOMEM;
 		goto err_drops;
 	}
+	err = kvs_est_init(kn);
+	if (err)
+		goto err_est;
 	err = kvs_services_init(kn);
 	if (err)
 		goto err_services;
@@ -36,13 +39,20 @@ static int __net_init kvs_net_init(struct net *net)
 	err = kvs_proc_init(kn);
 	if (err)
 		goto err_proc;
+	err = kvs_sysctl_init(kn);
+	if (err)
+		goto err_sysctl;
 	return 0;
 
+err_sysctl:
+	kvs_proc_exit(kn);
 err_proc:
 	kvs_conn_table_destroy(&kn->conns);
 err_conns:
 	kvs_services_exit(kn);
 err_services:
+	kvs_est_exit(kn);
+err_est:
 	free_percpu(kn->drops);
 err_drops:
 	kvs_stats_destroy(&kn->stats);
@@ -58,6 +68,7 @@ static void __net_exit kvs_net_exit(struct net *net)
 {
 	struct kvs_net *kn = kvs_net(net);
 
+	kvs_sysctl_exit(kn);
 	kvs_proc_exit(kn);
 	kvs_hooks_unregister(kn);
 	mutex_lock(&kn->lock);
@@ -65,6 +76,7 @@ static void __net_exit kvs_net_exit(struct net *net)
 	mutex_unlock(&kn->lock);
 	kvs_conn_table_destroy(&kn->conns);
 	kvs_services_exit(kn);
+	kvs_est_exit(kn);
 	free_percpu(kn->drops);
 	kvs_stats_destroy(&kn->stats);
 }

@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Files under /proc/net, per namespace: ip_vs_conn (the connection
- * table, in the in-tree format that ipvsadm -L -c reads) and kvs_stats
- * (what kvs adds: live connections and packets dropped, by reason).
+ * Files under /proc/net, per namespace, in the in-tree formats: ip_vs
+ * (services and dests, what prometheus-node-exporter reads), ip_vs_stats
+ * and ip_vs_stats_percpu (the namespace's totals and rates), ip_vs_conn
+ * (what ipvsadm -L -c reads) and ip_vs_conn_sync; and kvs_stats (what
+ * kvs adds: live connections and packets dropped, by reason).
+ *
+ * The line formatters are small functions of their own (kvs_proc_fmt_*)
+ * so that KUnit can check them against the in-tree output.
  */
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
@@ -31,58 +36,331 @@ static int kvs_stats_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
-/*
- * ip_vs_conn walks the table afresh for each read() and skips to its
- * position: simple and safe against resizes, linear per chunk.
- */
-struct conn_seq {
+/* ---- formatters ---- */
+
+const char *kvs_proc_fwd_name(u32 conn_flags)
+{
+	switch (conn_flags & IP_VS_CONN_F_FWD_MASK) {
+	case IP_VS_CONN_F_LOCALNODE:
+		return "Local";
+	case IP_VS_CONN_F_TUNNEL:
+		return "Tunnel";
+	case IP_VS_CONN_F_DROUTE:
+		return "Route";
+	default:
+		return "Masq";
+	}
+}
+
+static const char *proto_name(u16 protocol)
+{
+	switch (protocol) {
+	case IPPROTO_TCP:
+		return "TCP";
+	case IPPROTO_UDP:
+		return "UDP";
+	case IPPROTO_SCTP:
+		return "SCTP";
+	case IPPROTO_ICMP:
+		return "ICMP";
+	case IPPROTO_ICMPV6:
+		return "ICMPv6";
+	default:
+		return "ERR!";
+	}
+}
+
+/* A service's line of /proc/net/ip_vs, without its newline. */
+int kvs_proc_fmt_service(char *buf, size_t size,
+			 const struct kvs_service_key *key, const char *sched,
+			 u32 flags, unsigned int timeout, __be32 netmask)
+{
+	const char *ops = flags & IP_VS_SVC_F_ONEPACKET ? "ops " : "";
+	int n;
+
+	if (key->fwmark)
+		n = scnprintf(buf, size, "FWM  %08X %s %s", key->fwmark,
+			      sched, ops);
+	else if (key->af == AF_INET6)
+		n = scnprintf(buf, size, "%s  [%pI6]:%04X %s ",
+			      proto_name(key->protocol), &key->addr.in6,
+			      ntohs(key->port), sched);
+	else
+		n = scnprintf(buf, size, "%s  %08X:%04X %s %s ",
+			      proto_name(key->protocol), ntohl(key->addr.ip),
+			      ntohs(key->port), sched, ops);
+	if (flags & IP_VS_SVC_F_PERSISTENT)
+		n += scnprintf(buf + n, size - n, "persistent %u %08X",
+			       timeout, ntohl(netmask));
+	return n;
+}
+
+/* A dest's line of /proc/net/ip_vs, without its newline. */
+int kvs_proc_fmt_dest(char *buf, size_t size, u16 af,
+		      const union nf_inet_addr *addr, __be16 port,
+		      u32 conn_flags, int weight, int active, int inactive)
+{
+	if (af == AF_INET6)
+		return scnprintf(buf, size,
+				 "  -> [%pI6]:%04X      %-7s %-6d %-10d %-10d",
+				 &addr->in6, ntohs(port),
+				 kvs_proc_fwd_name(conn_flags), weight, active,
+				 inactive);
+	return scnprintf(buf, size, "  -> %08X:%04X      %-7s %-6d %-10d %-10d",
+			 ntohl(addr->ip), ntohs(port),
+			 kvs_proc_fwd_name(conn_flags), weight, active,
+			 inactive);
+}
+
+/* Counters or rates: "%8LX %8LX %8LX %16LX %16LX", as in-tree. */
+int kvs_proc_fmt_counts(char *buf, size_t size, const u64 v[KVS_RATE_MAX])
+{
+	return scnprintf(buf, size, "%8llX %8llX %8llX %16llX %16llX",
+			 v[0], v[1], v[2], v[3], v[4]);
+}
+
+/* ---- ip_vs: services and their dests, in service id order ---- */
+
+struct svc_seq {
 	struct seq_net_private p;	/* first: seq_file_net() needs it */
-	struct rhashtable_iter iter;
+	unsigned long id;		/* where the service at @pos was */
+	loff_t pos;
 };
 
-static struct kvs_conn *conn_seq_next_conn(struct conn_seq *st)
+static void *svc_seq_start(struct seq_file *seq, loff_t *pos)
+{
+	struct kvs_net *kn = kvs_net(seq_file_net(seq));
+	struct svc_seq *st = seq->private;
+	struct kvs_service *svc;
+	loff_t i = 0;
+
+	mutex_lock(&kn->lock);
+	if (!*pos)
+		return SEQ_START_TOKEN;
+	/* Reading on where the last chunk stopped costs nothing. */
+	if (*pos == st->pos)
+		return xa_find(&kn->svc_ids, &st->id, ULONG_MAX, XA_PRESENT);
+	xa_for_each(&kn->svc_ids, st->id, svc)
+		if (++i == *pos)
+			break;
+	st->pos = *pos;
+	return svc;
+}
+
+static void *svc_seq_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	struct kvs_net *kn = kvs_net(seq_file_net(seq));
+	struct svc_seq *st = seq->private;
+	struct kvs_service *svc = v;
+
+	st->id = v == SEQ_START_TOKEN ? 0 : svc->id + 1;
+	st->pos = ++*pos;
+	return xa_find(&kn->svc_ids, &st->id, ULONG_MAX, XA_PRESENT);
+}
+
+static void svc_seq_stop(struct seq_file *seq, void *v)
+{
+	mutex_unlock(&kvs_net(seq_file_net(seq))->lock);
+}
+
+static int svc_seq_show(struct seq_file *seq, void *v)
+{
+	struct kvs_service *svc = v;
+	struct kvs_scheduler *sched;
+	struct kvs_dest_set *set;
+	char line[160];
+	unsigned int i;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_printf(seq, "IP Virtual Server version 1.2.1 (size=%u)\n",
+			   kvs_conn_tab_size());
+		seq_puts(seq, "Prot LocalAddress:Port Scheduler Flags\n");
+		seq_puts(seq, "  -> RemoteAddress:Port Forward Weight ActiveConn InActConn\n");
+		return 0;
+	}
+	sched = rcu_dereference_protected(svc->sched,
+					  lockdep_is_held(&svc->kn->lock));
+	kvs_proc_fmt_service(line, sizeof(line), &svc->key,
+			     sched ? sched->name : "none", svc->flags,
+			     svc->timeout, svc->netmask);
+	seq_printf(seq, "%s\n", line);
+	set = kvs_dests_locked(svc);
+	for (i = 0; i < set->n; i++) {
+		const struct kvs_dest *d = set->dest[i];
+
+		kvs_proc_fmt_dest(line, sizeof(line), d->af, &d->addr, d->port,
+				  READ_ONCE(d->conn_flags), READ_ONCE(d->weight),
+				  atomic_read(&d->activeconns),
+				  max(atomic_read(&d->inactconns), 0));
+		seq_printf(seq, "%s\n", line);
+	}
+	return 0;
+}
+
+static const struct seq_operations svc_seq_ops = {
+	.start	= svc_seq_start,
+	.next	= svc_seq_next,
+	.stop	= svc_seq_stop,
+	.show	= svc_seq_show,
+};
+
+/* ---- ip_vs_stats, ip_vs_stats_percpu ---- */
+
+static void counters_values(const struct kvs_counters *c, u64 v[KVS_RATE_MAX])
+{
+	v[0] = c->conns;
+	v[1] = c->inpkts;
+	v[2] = c->outpkts;
+	v[3] = c->inbytes;
+	v[4] = c->outbytes;
+}
+
+static void seq_counts(struct seq_file *seq, const char *lead,
+		       const u64 v[KVS_RATE_MAX], const char *end)
+{
+	char line[80];
+
+	kvs_proc_fmt_counts(line, sizeof(line), v);
+	seq_printf(seq, "%s%s%s", lead, line, end);
+}
+
+static int ip_vs_stats_show(struct seq_file *seq, void *v)
+{
+	struct kvs_net *kn = kvs_net(seq_file_single_net(seq));
+	u64 val[KVS_RATE_MAX];
+	struct kvs_counters c;
+
+	seq_puts(seq, "   Total Incoming Outgoing         Incoming         Outgoing\n");
+	seq_puts(seq, "   Conns  Packets  Packets            Bytes            Bytes\n");
+	kvs_stats_read(&kn->stats, &c);
+	counters_values(&c, val);
+	seq_counts(seq, "", val, "\n\n");
+	seq_puts(seq, " Conns/s   Pkts/s   Pkts/s          Bytes/s          Bytes/s\n");
+	kvs_est_read(&kn->stats, val);
+	seq_counts(seq, "", val, "\n");
+	return 0;
+}
+
+static int ip_vs_stats_percpu_show(struct seq_file *seq, void *v)
+{
+	struct kvs_net *kn = kvs_net(seq_file_single_net(seq));
+	u64 val[KVS_RATE_MAX];
+	struct kvs_counters c;
+	char lead[8];
+	int cpu;
+
+	seq_puts(seq, "       Total Incoming Outgoing         Incoming         Outgoing\n");
+	seq_puts(seq, "CPU    Conns  Packets  Packets            Bytes            Bytes\n");
+	for_each_possible_cpu(cpu) {
+		const struct kvs_pcpu_counters *pc =
+			per_cpu_ptr(kn->stats.pcpu, cpu);
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&pc->syncp);
+			val[0] = u64_stats_read(&pc->conns);
+			val[1] = u64_stats_read(&pc->inpkts);
+			val[2] = u64_stats_read(&pc->outpkts);
+			val[3] = u64_stats_read(&pc->inbytes);
+			val[4] = u64_stats_read(&pc->outbytes);
+		} while (u64_stats_fetch_retry(&pc->syncp, start));
+		snprintf(lead, sizeof(lead), "%3X ", cpu);
+		seq_counts(seq, lead, val, "\n");
+	}
+	kvs_stats_read(&kn->stats, &c);
+	counters_values(&c, val);
+	seq_counts(seq, "  ~ ", val, "\n\n");
+	seq_puts(seq, "     Conns/s   Pkts/s   Pkts/s          Bytes/s          Bytes/s\n");
+	kvs_est_read(&kn->stats, val);
+	seq_counts(seq, "    ", val, "\n");
+	return 0;
+}
+
+/* ---- ip_vs_conn, ip_vs_conn_sync ---- */
+
+/*
+ * One rhashtable walk per open file, resumed where the last read()
+ * stopped (the walk's peek gives back the entry that did not fit), so
+ * reading the whole table is linear.  A resize during the walk restarts
+ * it, which may show some connections twice, as any rhashtable walk.
+ */
+struct conn_seq {
+	/*
+	 * The entry's data.  An open file lives no longer than the entry:
+	 * removing it at namespace exit runs our release first.
+	 */
+	struct kvs_net *kn;
+	struct rhashtable_iter iter;
+	loff_t pos;			/* of the walk's current entry */
+	bool entered;
+};
+
+static bool conn_shown(const struct kvs_tuple_hash *th, struct kvs_conn **cp)
+{
+	if (th->dir != KVS_DIR_ORIG)
+		return false;
+	*cp = container_of(th, struct kvs_conn, tuple[KVS_DIR_ORIG]);
+	return !test_bit(0, &(*cp)->dead) &&
+	       time_before(jiffies, READ_ONCE((*cp)->expires));
+}
+
+/* The walk's current entry if @peek and shown, else the next shown. */
+static struct kvs_conn *conn_seq_walk(struct conn_seq *st, bool peek)
 {
 	struct kvs_tuple_hash *th;
+	struct kvs_conn *cp;
 
-	while ((th = rhashtable_walk_next(&st->iter))) {
-		struct kvs_conn *cp;
-
+	for (;;) {
+		th = peek ? rhashtable_walk_peek(&st->iter) :
+			    rhashtable_walk_next(&st->iter);
+		peek = false;
 		if (IS_ERR(th)) {
 			if (PTR_ERR(th) == -EAGAIN)
 				continue;
 			return NULL;
 		}
-		if (th->dir != KVS_DIR_ORIG)
-			continue;
-		cp = container_of(th, struct kvs_conn, tuple[KVS_DIR_ORIG]);
-		if (!test_bit(0, &cp->dead) &&
-		    time_before(jiffies, READ_ONCE(cp->expires)))
+		if (!th)
+			return NULL;
+		if (conn_shown(th, &cp))
 			return cp;
 	}
-	return NULL;
 }
 
 static void *conn_seq_start(struct seq_file *seq, loff_t *pos)
 	__acquires(RCU)
 {
-	struct kvs_net *kn = kvs_net(seq_file_net(seq));
 	struct conn_seq *st = seq->private;
+	struct kvs_net *kn = st->kn;
 	struct kvs_conn *cp = NULL;
-	loff_t skip = *pos;
+	loff_t skip;
 
+	if (*pos && *pos == st->pos && st->entered) {
+		rhashtable_walk_start(&st->iter);
+		return conn_seq_walk(st, true);
+	}
+	/* From the top: a fresh walk, skipping to *pos. */
+	if (st->entered)
+		rhashtable_walk_exit(&st->iter);
 	rhashtable_walk_enter(&kn->conns.ht, &st->iter);
+	st->entered = true;
 	rhashtable_walk_start(&st->iter);
-	if (!skip)
+	st->pos = *pos;
+	if (!*pos)
 		return SEQ_START_TOKEN;
-	while (skip-- > 0 && (cp = conn_seq_next_conn(st)))
-		;
+	for (skip = *pos; skip > 0; skip--) {
+		cp = conn_seq_walk(st, false);
+		if (!cp)
+			break;
+	}
 	return cp;
 }
 
 static void *conn_seq_next(struct seq_file *seq, void *v, loff_t *pos)
 {
-	++*pos;
-	return conn_seq_next_conn(seq->private);
+	struct conn_seq *st = seq->private;
+
+	st->pos = ++*pos;
+	return conn_seq_walk(st, false);
 }
 
 static void conn_seq_stop(struct seq_file *seq, void *v)
@@ -91,25 +369,47 @@ static void conn_seq_stop(struct seq_file *seq, void *v)
 	struct conn_seq *st = seq->private;
 
 	rhashtable_walk_stop(&st->iter);
-	rhashtable_walk_exit(&st->iter);
 }
 
-static int conn_seq_show(struct seq_file *seq, void *v)
+static int conn_seq_open_ops(struct inode *inode, struct file *file,
+			     const struct seq_operations *ops)
 {
-	const struct kvs_conn *cp = v;
-	const struct kvs_tuple *orig, *reply;
-	char dbuf[40];
-	long left;
+	struct conn_seq *st;
 
-	if (v == SEQ_START_TOKEN) {
-		seq_puts(seq, "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n");
-		return 0;
-	}
-	orig = &cp->tuple[KVS_DIR_ORIG].t;
-	reply = &cp->tuple[KVS_DIR_REPLY].t;
-	left = (long)(READ_ONCE(cp->expires) - jiffies);
-	left = left > 0 ? jiffies_to_msecs(left) / 1000 : 0;
-	/* IPv6 addresses in full, IPv4 ones in hex, as in-tree prints them. */
+	st = __seq_open_private(file, ops, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	st->kn = pde_data(inode);
+	return 0;
+}
+
+static int conn_seq_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *seq = file->private_data;
+	struct conn_seq *st = seq->private;
+
+	if (st->entered)
+		rhashtable_walk_exit(&st->iter);
+	return seq_release_private(inode, file);
+}
+
+static unsigned int conn_expires_secs(const struct kvs_conn *cp)
+{
+	long left = (long)(READ_ONCE(cp->expires) - jiffies);
+
+	return left > 0 ? jiffies_to_msecs(left) / 1000 : 0;
+}
+
+/*
+ * The client, virtual and real server address:port columns of a
+ * connection: IPv4 in hex, IPv6 in full, as in-tree prints them.
+ */
+static void conn_show_addrs(struct seq_file *seq, const struct kvs_conn *cp)
+{
+	const struct kvs_tuple *orig = &cp->tuple[KVS_DIR_ORIG].t;
+	const struct kvs_tuple *reply = &cp->tuple[KVS_DIR_REPLY].t;
+	char dbuf[40];
+
 	if (reply->af == AF_INET6)
 		snprintf(dbuf, sizeof(dbuf), "%pI6", &reply->src.in6);
 	else
@@ -123,8 +423,36 @@ static int conn_seq_show(struct seq_file *seq, void *v)
 			   cp->proto->name, ntohl(orig->src.ip),
 			   ntohs(orig->sport), ntohl(orig->dst.ip),
 			   ntohs(orig->dport));
-	seq_printf(seq, "%s %04X %-11s %7lu\n", dbuf, ntohs(reply->sport),
-		   cp->proto->state_name(cp->state), left);
+	seq_printf(seq, "%s %04X %-11s ", dbuf, ntohs(reply->sport),
+		   cp->proto->state_name(cp->state));
+}
+
+static int conn_seq_show(struct seq_file *seq, void *v)
+{
+	const struct kvs_conn *cp = v;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(seq, "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n");
+		return 0;
+	}
+	conn_show_addrs(seq, cp);
+	seq_printf(seq, "%7u\n", conn_expires_secs(cp));
+	return 0;
+}
+
+/* The same, with the origin of each connection: all are local here. */
+static int conn_sync_seq_show(struct seq_file *seq, void *v)
+{
+	const struct kvs_conn *cp = v;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(seq, "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Origin Expires\n");
+		return 0;
+	}
+	conn_show_addrs(seq, cp);
+	seq_printf(seq, "%-6s %7u\n",
+		   cp->flags & IP_VS_CONN_F_SYNC ? "SYNC" : "LOCAL",
+		   conn_expires_secs(cp));
 	return 0;
 }
 
@@ -135,26 +463,90 @@ static const struct seq_operations conn_seq_ops = {
 	.show	= conn_seq_show,
 };
 
+static const struct seq_operations conn_sync_seq_ops = {
+	.start	= conn_seq_start,
+	.next	= conn_seq_next,
+	.stop	= conn_seq_stop,
+	.show	= conn_sync_seq_show,
+};
+
+static int conn_seq_open(struct inode *inode, struct file *file)
+{
+	return conn_seq_open_ops(inode, file, &conn_seq_ops);
+}
+
+static int conn_sync_seq_open(struct inode *inode, struct file *file)
+{
+	return conn_seq_open_ops(inode, file, &conn_sync_seq_ops);
+}
+
+static const struct proc_ops conn_proc_ops = {
+	.proc_open	= conn_seq_open,
+	.proc_read	= seq_read,
+	.proc_lseek	= seq_lseek,
+	.proc_release	= conn_seq_release,
+};
+
+static const struct proc_ops conn_sync_proc_ops = {
+	.proc_open	= conn_sync_seq_open,
+	.proc_read	= seq_read,
+	.proc_lseek	= seq_lseek,
+	.proc_release	= conn_seq_release,
+};
+
+/* ---- registration ---- */
+
+static const char *const proc_names[] = {
+	"kvs_stats", "ip_vs", "ip_vs_stats", "ip_vs_stats_percpu",
+	"ip_vs_conn", "ip_vs_conn_sync",
+};
+
+static struct proc_dir_entry *proc_create_one(struct kvs_net *kn, int i)
+{
+	struct proc_dir_entry *dir = kn->net->proc_net;
+	const char *name = proc_names[i];
+
+	switch (i) {
+	case 0:
+		return proc_create_net_single(name, 0444, dir, kvs_stats_show,
+					      NULL);
+	case 1:
+		return proc_create_net(name, 0444, dir, &svc_seq_ops,
+				       sizeof(struct svc_seq));
+	case 2:
+		return proc_create_net_single(name, 0444, dir,
+					      ip_vs_stats_show, NULL);
+	case 3:
+		return proc_create_net_single(name, 0444, dir,
+					      ip_vs_stats_percpu_show, NULL);
+	case 4:
+		return proc_create_data(name, 0444, dir, &conn_proc_ops, kn);
+	default:
+		return proc_create_data(name, 0444, dir, &conn_sync_proc_ops,
+					kn);
+	}
+}
+
+static void proc_remove_first(struct kvs_net *kn, int n)
+{
+	while (n-- > 0)
+		remove_proc_entry(proc_names[n], kn->net->proc_net);
+}
+
 int kvs_proc_init(struct kvs_net *kn)
 {
-	struct net *net = kn->net;
+	int i;
 
-	if (!proc_create_net_single("kvs_stats", 0444, net->proc_net,
-				    kvs_stats_show, NULL))
-		goto err_stats;
-	if (!proc_create_net("ip_vs_conn", 0444, net->proc_net, &conn_seq_ops,
-			     sizeof(struct conn_seq)))
-		goto err_conn;
+	for (i = 0; i < ARRAY_SIZE(proc_names); i++) {
+		if (!proc_create_one(kn, i)) {
+			proc_remove_first(kn, i);
+			return -ENOMEM;
+		}
+	}
 	return 0;
-
-err_conn:
-	remove_proc_entry("kvs_stats", net->proc_net);
-err_stats:
-	return -ENOMEM;
 }
 
 void kvs_proc_exit(struct kvs_net *kn)
 {
-	remove_proc_entry("ip_vs_conn", kn->net->proc_net);
-	remove_proc_entry("kvs_stats", kn->net->proc_net);
+	proc_remove_first(kn, ARRAY_SIZE(proc_names));
 }

@@ -179,6 +179,7 @@ void kvs_dest_put(struct kvs_dest *dest)
 /* The dest set's reference on @dest becomes the trash's. */
 static void trash_dest(struct kvs_net *kn, struct kvs_dest *dest)
 {
+	kvs_est_stop(kn, &dest->stats);
 	clear_bit(KVS_DEST_AVAILABLE, &dest->flags);
 	dest->idle_since = 0;
 	/* Cannot fail short of memory: then the dest is just not revived. */
@@ -351,6 +352,7 @@ int kvs_service_add(struct kvs_net *kn, const struct kvs_service_conf *c)
 	if (err)
 		goto err_hash;
 	kn->num_services++;
+	kvs_est_start(kn, &svc->stats);
 	return 0;
 
 err_hash:
@@ -412,6 +414,7 @@ int kvs_service_del(struct kvs_service *svc)
 	rhashtable_remove_fast(&kn->services, &svc->node, svc_params);
 	xa_erase(&kn->svc_ids, svc->id);
 	kn->num_services--;
+	kvs_est_stop(kn, &svc->stats);
 	WRITE_ONCE(svc->flags, svc->flags & ~IP_VS_SVC_F_HASHED);
 
 	if (rcu_access_pointer(svc->sched))
@@ -445,8 +448,8 @@ void kvs_service_zero(struct kvs_service *svc)
 	unsigned int i;
 
 	for (i = 0; i < set->n; i++)
-		kvs_stats_zero(&set->dest[i]->stats);
-	kvs_stats_zero(&svc->stats);
+		kvs_stats_zero(svc->kn, &set->dest[i]->stats);
+	kvs_stats_zero(svc->kn, &svc->stats);
 }
 
 void kvs_zero_all(struct kvs_net *kn)
@@ -458,7 +461,7 @@ void kvs_zero_all(struct kvs_net *kn)
 
 	xa_for_each(&kn->svc_ids, id, svc)
 		kvs_service_zero(svc);
-	kvs_stats_zero(&kn->stats);
+	kvs_stats_zero(kn, &kn->stats);
 }
 
 static bool addr_equal(u16 af, const union nf_inet_addr *a,
@@ -593,7 +596,7 @@ static void dest_move(struct kvs_dest *dest, struct kvs_service *svc)
 
 	if (old == svc)
 		return;
-	kvs_stats_zero(&dest->stats);
+	kvs_stats_zero(svc->kn, &dest->stats);
 	refcount_inc(&svc->refcnt);
 	WRITE_ONCE(dest->svc, svc);
 	service_put(old);
@@ -632,6 +635,7 @@ int kvs_dest_add(struct kvs_service *svc, const struct kvs_dest_conf *c)
 	}
 	dest_apply_conf(dest, c);
 	set_bit(KVS_DEST_AVAILABLE, &dest->flags);
+	kvs_est_start(svc->kn, &dest->stats);
 
 	/* Newest first, the order the in-tree schedulers walk. */
 	set->n = old->n + 1;

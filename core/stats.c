@@ -15,6 +15,8 @@ int kvs_stats_init(struct kvs_stats *s)
 	for_each_possible_cpu(cpu)
 		u64_stats_init(&per_cpu_ptr(s->pcpu, cpu)->syncp);
 	memset(&s->base, 0, sizeof(s->base));
+	memset(&s->est, 0, sizeof(s->est));
+	INIT_LIST_HEAD(&s->est.list);
 	return 0;
 }
 
@@ -24,7 +26,7 @@ void kvs_stats_destroy(struct kvs_stats *s)
 	s->pcpu = NULL;
 }
 
-static void stats_sum(const struct kvs_stats *s, struct kvs_counters *sum)
+void kvs_stats_sum(const struct kvs_stats *s, struct kvs_counters *sum)
 {
 	int cpu;
 
@@ -53,17 +55,12 @@ static void stats_sum(const struct kvs_stats *s, struct kvs_counters *sum)
 
 void kvs_stats_read(const struct kvs_stats *s, struct kvs_counters *out)
 {
-	stats_sum(s, out);
+	kvs_stats_sum(s, out);
 	out->conns -= s->base.conns;
 	out->inpkts -= s->base.inpkts;
 	out->outpkts -= s->base.outpkts;
 	out->inbytes -= s->base.inbytes;
 	out->outbytes -= s->base.outbytes;
-}
-
-void kvs_stats_zero(struct kvs_stats *s)
-{
-	stats_sum(s, &s->base);
 }
 
 static void stats_add(struct kvs_stats *s, bool in, unsigned int len)

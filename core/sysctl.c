@@ -1,9 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The /proc/sys/net/ipv4/vs/ settings of each namespace, with the
- * in-tree names, defaults and meaning.
+ * in-tree names, defaults, ranges and errnos.  Each namespace registers
+ * its own copy of the table, pointing at its kvs_net.sysctl.
  */
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/sysctl.h>
+#include <net/net_namespace.h>
+
 #include "kvs.h"
+
+/* The in-tree sync defaults (no sync daemon reads them here). */
+#define KVS_SYNC_THRESHOLD	3
+#define KVS_SYNC_PERIOD		50
 
 /* What a new namespace starts with: the in-tree defaults. */
 void kvs_sysctl_defaults(struct kvs_net *kn)
@@ -17,4 +27,201 @@ void kvs_sysctl_defaults(struct kvs_net *kn)
 	s->run_estimation = 1;
 	s->amemthresh = 1024;
 	s->am_droprate = 10;
+	s->sync_version = 1;
+	s->sync_ports = 1;
+	s->sync_qlen_max = nr_free_buffer_pages() / 32;
+	s->sync_threshold[0] = KVS_SYNC_THRESHOLD;
+	s->sync_threshold[1] = KVS_SYNC_PERIOD;
+}
+
+/*
+ * The defense modes drop_entry, drop_packet and secure_tcp: 1 means
+ * "automatic", shown as 2 while memory is short of amemthresh pages and
+ * back to 1 once it is not, as the in-tree module shows them.  Nothing
+ * is dropped on that account yet.
+ */
+static void defense_update(struct kvs_sysctl *s)
+{
+	int *mode[] = { &s->drop_entry, &s->drop_packet, &s->secure_tcp };
+	struct sysinfo si;
+	bool nomem;
+	int i;
+
+	si_meminfo(&si);
+	nomem = si.freeram + si.bufferram < (unsigned long)READ_ONCE(s->amemthresh);
+	for (i = 0; i < ARRAY_SIZE(mode); i++) {
+		if (nomem && READ_ONCE(*mode[i]) == 1)
+			WRITE_ONCE(*mode[i], 2);
+		else if (!nomem && READ_ONCE(*mode[i]) == 2)
+			WRITE_ONCE(*mode[i], 1);
+	}
+}
+
+/* Runs @table's proc_dointvec on a copy of its int(s), for checking. */
+static int dointvec_copy(kvs_ctl_table *table, int *val, int write,
+			 void *buffer, size_t *lenp, loff_t *ppos)
+{
+	struct ctl_table tmp = {
+		.data = val,
+		.maxlen = table->maxlen,
+		.mode = table->mode,
+	};
+
+	memcpy(val, table->data, table->maxlen);
+	return proc_dointvec(&tmp, write, buffer, lenp, ppos);
+}
+
+/* 0..3; a changed mode is applied at once. */
+static int proc_defense_mode(kvs_ctl_table *table, int write, void *buffer,
+			     size_t *lenp, loff_t *ppos)
+{
+	struct kvs_net *kn = table->extra2;
+	int *valp = table->data;
+	int val, rc;
+
+	mutex_lock(&kn->lock);
+	rc = dointvec_copy(table, &val, write, buffer, lenp, ppos);
+	if (write && val != *valp) {
+		if (val < 0 || val > 3) {
+			rc = -EINVAL;
+		} else {
+			WRITE_ONCE(*valp, val);
+			defense_update(&kn->sysctl);
+		}
+	}
+	mutex_unlock(&kn->lock);
+	return rc;
+}
+
+/* A power of two, at least 1. */
+static int proc_sync_ports(kvs_ctl_table *table, int write, void *buffer,
+			   size_t *lenp, loff_t *ppos)
+{
+	struct kvs_net *kn = table->extra2;
+	int *valp = table->data;
+	int val, rc;
+
+	mutex_lock(&kn->lock);
+	rc = dointvec_copy(table, &val, write, buffer, lenp, ppos);
+	if (write && val != *valp) {
+		if (val < 1 || !is_power_of_2(val))
+			rc = -EINVAL;
+		else
+			WRITE_ONCE(*valp, val);
+	}
+	mutex_unlock(&kn->lock);
+	return rc;
+}
+
+/* "threshold period": both >= 0, threshold below a non-zero period. */
+static int proc_sync_threshold(kvs_ctl_table *table, int write, void *buffer,
+			       size_t *lenp, loff_t *ppos)
+{
+	struct kvs_net *kn = table->extra2;
+	int *valp = table->data;
+	int val[2], rc;
+
+	mutex_lock(&kn->lock);
+	rc = dointvec_copy(table, val, write, buffer, lenp, ppos);
+	if (write) {
+		if (val[0] < 0 || val[1] < 0 || (val[0] >= val[1] && val[1])) {
+			rc = -EINVAL;
+		} else {
+			WRITE_ONCE(valp[0], val[0]);
+			WRITE_ONCE(valp[1], val[1]);
+		}
+	}
+	mutex_unlock(&kn->lock);
+	return rc;
+}
+
+/*
+ * The template's .data is the field's offset in struct kvs_sysctl; the
+ * file is named after the field.
+ */
+#define KVS_SYSCTL(_field, _len, _handler, _min, _max)			\
+	{								\
+		.procname	= #_field,				\
+		.data		= (void *)offsetof(struct kvs_sysctl, _field), \
+		.maxlen		= _len,					\
+		.mode		= 0644,					\
+		.proc_handler	= _handler,				\
+		.extra1		= _min,					\
+		.extra2		= _max,					\
+	}
+#define KVS_SYSCTL_INT(_field) \
+	KVS_SYSCTL(_field, sizeof(int), proc_dointvec, NULL, NULL)
+/* Handlers of our own find their namespace in extra2. */
+#define KVS_SYSCTL_OWN(_field, _handler) \
+	KVS_SYSCTL(_field, sizeof(int), _handler, NULL, NULL)
+
+static const struct ctl_table sysctl_template[] = {
+	KVS_SYSCTL_INT(amemthresh),
+	KVS_SYSCTL_INT(am_droprate),
+	KVS_SYSCTL_OWN(drop_entry, proc_defense_mode),
+	KVS_SYSCTL_OWN(drop_packet, proc_defense_mode),
+	KVS_SYSCTL_INT(conntrack),
+	KVS_SYSCTL_OWN(secure_tcp, proc_defense_mode),
+	KVS_SYSCTL_INT(snat_reroute),
+	KVS_SYSCTL(sync_version, sizeof(int), proc_dointvec_minmax,
+		   SYSCTL_ZERO, SYSCTL_ONE),
+	KVS_SYSCTL_OWN(sync_ports, proc_sync_ports),
+	KVS_SYSCTL_INT(sync_persist_mode),
+	KVS_SYSCTL(sync_qlen_max, sizeof(unsigned long),
+		   proc_doulongvec_minmax, NULL, NULL),
+	KVS_SYSCTL_INT(sync_sock_size),
+	KVS_SYSCTL_INT(cache_bypass),
+	KVS_SYSCTL_INT(expire_nodest_conn),
+	KVS_SYSCTL_INT(sloppy_tcp),
+	KVS_SYSCTL_INT(sloppy_sctp),
+	KVS_SYSCTL_INT(expire_quiescent_template),
+	KVS_SYSCTL(sync_threshold, 2 * sizeof(int), proc_sync_threshold,
+		   NULL, NULL),
+	KVS_SYSCTL(sync_refresh_period, sizeof(int), proc_dointvec_jiffies,
+		   NULL, NULL),
+	KVS_SYSCTL(sync_retries, sizeof(int), proc_dointvec_minmax,
+		   SYSCTL_ZERO, SYSCTL_THREE),
+	KVS_SYSCTL_INT(nat_icmp_send),
+	KVS_SYSCTL_INT(pmtu_disc),
+	KVS_SYSCTL_INT(backup_only),
+	KVS_SYSCTL_INT(conn_reuse_mode),
+	KVS_SYSCTL_INT(schedule_icmp),
+	KVS_SYSCTL_INT(ignore_tunneled),
+	KVS_SYSCTL_INT(run_estimation),
+};
+
+int kvs_sysctl_init(struct kvs_net *kn)
+{
+	size_t i, n = ARRAY_SIZE(sysctl_template);
+	struct net *net = kn->net;
+	struct ctl_table *tbl;
+
+	/* One more, zeroed: the sentinel older kernels look for. */
+	tbl = kcalloc(n + 1, sizeof(*tbl), GFP_KERNEL);
+	if (!tbl)
+		return -ENOMEM;
+	memcpy(tbl, sysctl_template, sizeof(sysctl_template));
+	for (i = 0; i < n; i++) {
+		tbl[i].data = (char *)&kn->sysctl + (uintptr_t)tbl[i].data;
+		if (!tbl[i].extra2)
+			tbl[i].extra2 = kn;
+	}
+	/* As in-tree: a namespace of an unprivileged user sees none. */
+	if (net->user_ns != &init_user_ns) {
+		memset(tbl, 0, sizeof(*tbl));
+		n = 0;
+	}
+	kn->sysctl_hdr = kvs_register_net_sysctl(net, "net/ipv4/vs", tbl, n);
+	if (!kn->sysctl_hdr) {
+		kfree(tbl);
+		return -ENOMEM;
+	}
+	kn->sysctl_table = tbl;
+	return 0;
+}
+
+void kvs_sysctl_exit(struct kvs_net *kn)
+{
+	unregister_net_sysctl_table(kn->sysctl_hdr);
+	kfree(kn->sysctl_table);
 }

@@ -190,12 +190,16 @@ static bool stat_is_64bit(int attr)
 static int fill_stats(struct sk_buff *skb, int attr, int attr64,
 		      const struct kvs_stats *stats)
 {
-	u64 val[IPVS_STATS_ATTR_OUTBPS + 1] = {};	/* no rates yet: 0 */
+	u64 val[IPVS_STATS_ATTR_OUTBPS + 1] = {};
 	struct kvs_counters c;
 	struct nlattr *nest;
 	int i;
 
 	kvs_stats_read(stats, &c);
+	/* The uapi lists the rates in enum kvs_rate's order. */
+	BUILD_BUG_ON(IPVS_STATS_ATTR_OUTBPS - IPVS_STATS_ATTR_CPS + 1 !=
+		     KVS_RATE_MAX);
+	kvs_est_read(stats, &val[IPVS_STATS_ATTR_CPS]);
 	val[IPVS_STATS_ATTR_CONNS] = c.conns;
 	val[IPVS_STATS_ATTR_INPKTS] = c.inpkts;
 	val[IPVS_STATS_ATTR_OUTPKTS] = c.outpkts;

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rate estimation: connections, packets and bytes per second of every
+ * service, dest and namespace, with the in-tree arithmetic, computed
+ * off the data path from the per-CPU counters it already keeps.
+ *
+ * Every 2 s each estimator takes the growth of its counters since the
+ * last sample and moves its average a quarter of the way towards it:
+ *	avg += (rate - avg) / 4
+ * Averages are fixed point: connections and packets per second scaled
+ * by 2^10, bytes per second by 2^5; the growth over 2 s is shifted one
+ * bit less, which is the division by the sampling period.  Reading
+ * rounds to the nearest unit, an exact half down.
+ *
+ * Estimators are spread over KVS_EST_BUCKETS buckets; a delayed work
+ * samples one bucket per tick, tick i of a round at round + i * 2 s / N,
+ * and skips empty buckets, so each bucket is sampled every 2 s and a
+ * tick costs 1/N of the whole.
+ */
+#include <linux/jiffies.h>
+
+#include "kvs.h"
+
+#define EST_PERIOD	(2 * HZ)
+
+/* Fixed-point scale of each rate's average, in bits. */
+static const u8 est_scale[KVS_RATE_MAX] = {
+	[KVS_RATE_CPS]		= 10,
+	[KVS_RATE_INPPS]	= 10,
+	[KVS_RATE_OUTPPS]	= 10,
+	[KVS_RATE_INBPS]	= 5,
+	[KVS_RATE_OUTBPS]	= 5,
+};
+
+/* The new average after a sample that grew by @delta over 2 s. */
+u64 kvs_est_smooth(u64 avg, u64 delta, enum kvs_rate r)
+{
+	s64 rate = (s64)(delta << (est_scale[r] - 1));
+
+	/* Arithmetic shift: the average falls as well as rises. */
+	return avg + ((rate - (s64)avg) >> 2);
+}
+
+/* Units per second, to the nearest (an exact half rounds down). */
+u64 kvs_est_decode(u64 avg, enum kvs_rate r)
+{
+	return (avg + (1ULL << (est_scale[r] - 1)) - 1) >> est_scale[r];
+}
+
+static void counters_array(const struct kvs_counters *c, u64 v[KVS_RATE_MAX])
+{
+	v[KVS_RATE_CPS] = c->conns;
+	v[KVS_RATE_INPPS] = c->inpkts;
+	v[KVS_RATE_OUTPPS] = c->outpkts;
+	v[KVS_RATE_INBPS] = c->inbytes;
+	v[KVS_RATE_OUTBPS] = c->outbytes;
+}
+
+/* kvs_est_table.lock held. */
+static void est_sample(struct kvs_stats *s)
+{
+	struct kvs_est *e = &s->est;
+	u64 now[KVS_RATE_MAX];
+	struct kvs_counters c;
+	int r;
+
+	kvs_stats_sum(s, &c);
+	counters_array(&c, now);
+	for (r = 0; r < KVS_RATE_MAX; r++) {
+		WRITE_ONCE(e->avg[r], kvs_est_smooth(e->avg[r],
+						     now[r] - e->last[r], r));
+		e->last[r] = now[r];
+	}
+}
+
+/* The first non-empty bucket from @from on, or KVS_EST_BUCKETS. */
+static unsigned int next_bucket(struct kvs_est_table *t, unsigned int from)
+{
+	while (from < KVS_EST_BUCKETS && !t->count[from])
+		from++;
+	return from;
+}
+
+static unsigned long tick_time(struct kvs_est_table *t)
+{
+	return t->round + t->tick * EST_PERIOD / KVS_EST_BUCKETS;
+}
+
+static void est_work(struct work_struct *work)
+{
+	struct kvs_est_table *t = container_of(to_delayed_work(work),
+					       struct kvs_est_table, work);
+	struct kvs_net *kn = container_of(t, struct kvs_net, est);
+	bool run = READ_ONCE(kn->sysctl.run_estimation);
+	struct kvs_est *e;
+	long delay;
+
+	mutex_lock(&t->lock);
+	if (t->tick < KVS_EST_BUCKETS && run) {
+		list_for_each_entry(e, &t->bucket[t->tick], list) {
+			est_sample(container_of(e, struct kvs_stats, est));
+			cond_resched();
+		}
+	}
+	t->tick = next_bucket(t, t->tick + 1);
+	if (t->tick == KVS_EST_BUCKETS) {
+		t->round += EST_PERIOD;
+		t->tick = next_bucket(t, 0);
+	}
+	/* Far behind (a long stall): start a new round from now. */
+	if (time_before(tick_time(t) + EST_PERIOD, jiffies)) {
+		t->round = jiffies;
+		t->tick = next_bucket(t, 0);
+	}
+	delay = (long)(tick_time(t) - jiffies);
+	mutex_unlock(&t->lock);
+	queue_delayed_work(system_long_wq, &t->work, max(delay, 0L));
+}
+
+/* Starts sampling @s; its rates start from 0.  kvs_net.lock held. */
+void kvs_est_start(struct kvs_net *kn, struct kvs_stats *s)
+{
+	struct kvs_est_table *t = &kn->est;
+	struct kvs_counters c;
+	unsigned int i, b = 0;
+
+	mutex_lock(&t->lock);
+	for (i = 1; i < KVS_EST_BUCKETS; i++)
+		if (t->count[i] < t->count[b])
+			b = i;
+	kvs_stats_sum(s, &c);
+	counters_array(&c, s->est.last);
+	memset(s->est.avg, 0, sizeof(s->est.avg));
+	s->est.bucket = b;
+	list_add_tail(&s->est.list, &t->bucket[b]);
+	t->count[b]++;
+	mutex_unlock(&t->lock);
+}
+
+void kvs_est_stop(struct kvs_net *kn, struct kvs_stats *s)
+{
+	struct kvs_est_table *t = &kn->est;
+
+	mutex_lock(&t->lock);
+	if (!list_empty(&s->est.list)) {
+		list_del_init(&s->est.list);
+		t->count[s->est.bucket]--;
+	}
+	mutex_unlock(&t->lock);
+}
+
+void kvs_est_read(const struct kvs_stats *s, u64 rate[KVS_RATE_MAX])
+{
+	int r;
+
+	for (r = 0; r < KVS_RATE_MAX; r++)
+		rate[r] = kvs_est_decode(READ_ONCE(s->est.avg[r]), r);
+}
+
+/* ZERO: counters and rates start again from 0. */
+void kvs_stats_zero(struct kvs_net *kn, struct kvs_stats *s)
+{
+	mutex_lock(&kn->est.lock);
+	kvs_stats_sum(s, &s->base);
+	counters_array(&s->base, s->est.last);
+	memset(s->est.avg, 0, sizeof(s->est.avg));
+	mutex_unlock(&kn->est.lock);
+}
+
+int kvs_est_init(struct kvs_net *kn)
+{
+	struct kvs_est_table *t = &kn->est;
+	int i;
+
+	mutex_init(&t->lock);
+	for (i = 0; i < KVS_EST_BUCKETS; i++)
+		INIT_LIST_HEAD(&t->bucket[i]);
+	INIT_DELAYED_WORK(&t->work, est_work);
+	kvs_est_start(kn, &kn->stats);
+	t->tick = next_bucket(t, 0);
+	t->round = jiffies;
+	queue_delayed_work(system_long_wq, &t->work, tick_time(t) - jiffies);
+	return 0;
+}
+
+void kvs_est_exit(struct kvs_net *kn)
+{
+	cancel_delayed_work_sync(&kn->est.work);
+	kvs_est_stop(kn, &kn->stats);
+}
