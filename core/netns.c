@@ -33,12 +33,17 @@ static int __net_init kvs_net_init(struct net *net)
 	err = kvs_conn_table_init(&kn->conns);
 	if (err)
 		goto err_conns;
+	err = kvs_persist_init(&kn->tpls);
+	if (err)
+		goto err_tpls;
 	err = kvs_proc_init(kn);
 	if (err)
 		goto err_proc;
 	return 0;
 
 err_proc:
+	kvs_persist_destroy(&kn->tpls);
+err_tpls:
 	kvs_conn_table_destroy(&kn->conns);
 err_conns:
 	kvs_services_exit(kn);
@@ -64,6 +69,8 @@ static void __net_exit kvs_net_exit(struct net *net)
 	kvs_service_flush(kn);
 	mutex_unlock(&kn->lock);
 	kvs_conn_table_destroy(&kn->conns);
+	/* Connections held their templates: those go after them. */
+	kvs_persist_destroy(&kn->tpls);
 	kvs_services_exit(kn);
 	free_percpu(kn->drops);
 	kvs_stats_destroy(&kn->stats);

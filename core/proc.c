@@ -32,12 +32,15 @@ static int kvs_stats_show(struct seq_file *seq, void *v)
 }
 
 /*
- * ip_vs_conn walks the table afresh for each read() and skips to its
- * position: simple and safe against resizes, linear per chunk.
+ * ip_vs_conn walks the tables afresh for each read() and skips to its
+ * position: simple and safe against resizes, linear per chunk.  The
+ * connections come first, then the persistence templates.
  */
 struct conn_seq {
 	struct seq_net_private p;	/* first: seq_file_net() needs it */
 	struct rhashtable_iter iter;
+	struct rhashtable_iter tpl_iter;
+	bool in_tpls;			/* the last entry returned is a template */
 };
 
 static struct kvs_conn *conn_seq_next_conn(struct conn_seq *st)
@@ -62,55 +65,133 @@ static struct kvs_conn *conn_seq_next_conn(struct conn_seq *st)
 	return NULL;
 }
 
+static struct kvs_template *conn_seq_next_tpl(struct conn_seq *st)
+{
+	struct kvs_template *tpl;
+
+	while ((tpl = rhashtable_walk_next(&st->tpl_iter))) {
+		if (IS_ERR(tpl)) {
+			if (PTR_ERR(tpl) == -EAGAIN)
+				continue;
+			return NULL;
+		}
+		if (!test_bit(KVS_TPL_DEAD, &tpl->flags))
+			return tpl;
+	}
+	return NULL;
+}
+
+static void *conn_seq_next_entry(struct conn_seq *st)
+{
+	void *v = NULL;
+
+	if (!st->in_tpls) {
+		v = conn_seq_next_conn(st);
+		if (v)
+			return v;
+		st->in_tpls = true;
+	}
+	return conn_seq_next_tpl(st);
+}
+
+/* Each walk holds RCU from its start to its stop. */
 static void *conn_seq_start(struct seq_file *seq, loff_t *pos)
-	__acquires(RCU)
+	__acquires(RCU) __acquires(RCU)
 {
 	struct kvs_net *kn = kvs_net(seq_file_net(seq));
 	struct conn_seq *st = seq->private;
-	struct kvs_conn *cp = NULL;
+	void *v = NULL;
 	loff_t skip = *pos;
 
+	st->in_tpls = false;
 	rhashtable_walk_enter(&kn->conns.ht, &st->iter);
+	rhashtable_walk_enter(&kn->tpls.ht, &st->tpl_iter);
 	rhashtable_walk_start(&st->iter);
+	rhashtable_walk_start(&st->tpl_iter);
 	if (!skip)
 		return SEQ_START_TOKEN;
-	while (skip-- > 0 && (cp = conn_seq_next_conn(st)))
+	while (skip-- > 0 && (v = conn_seq_next_entry(st)))
 		;
-	return cp;
+	return v;
 }
 
 static void *conn_seq_next(struct seq_file *seq, void *v, loff_t *pos)
 {
 	++*pos;
-	return conn_seq_next_conn(seq->private);
+	return conn_seq_next_entry(seq->private);
 }
 
 static void conn_seq_stop(struct seq_file *seq, void *v)
-	__releases(RCU)
+	__releases(RCU) __releases(RCU)
 {
 	struct conn_seq *st = seq->private;
 
+	rhashtable_walk_stop(&st->tpl_iter);
 	rhashtable_walk_stop(&st->iter);
+	rhashtable_walk_exit(&st->tpl_iter);
 	rhashtable_walk_exit(&st->iter);
+}
+
+static unsigned int seconds_left(unsigned long expires)
+{
+	long left = (long)(expires - jiffies);
+
+	return left > 0 ? jiffies_to_msecs(left) / 1000 : 0;
+}
+
+/*
+ * A template as in-tree lists it: protocol IP for a fwmark service (the
+ * mark as ToIP), client port 0, state NONE until a connection made from
+ * it is answered.
+ */
+static void tpl_seq_show(struct seq_file *seq, const struct kvs_template *tpl)
+{
+	const struct kvs_tpl_key *k = &tpl->key;
+	const struct kvs_proto *pp = kvs_proto_find(k->protocol);
+	const char *state = test_bit(KVS_TPL_ASSURED, &tpl->flags) ?
+			    "ASSURED" : "NONE";
+	const char *proto = pp ? pp->name : "IP";
+	const struct kvs_dest *dest = tpl->dest;
+	unsigned int left = seconds_left(READ_ONCE(tpl->expires));
+	char daddr[sizeof("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255")];
+
+	/* A tunnel's real server may be of the other family. */
+	if (dest->af == AF_INET6)
+		snprintf(daddr, sizeof(daddr), "%pI6", &dest->addr.in6);
+	else
+		snprintf(daddr, sizeof(daddr), "%08X", ntohl(dest->addr.ip));
+	if (k->af == AF_INET6)
+		seq_printf(seq, "%-3s %pI6 %04X %pI6 %04X %s %04X %-11s %7u\n",
+			   proto, &k->caddr.in6, 0, &k->vaddr.in6,
+			   ntohs(k->vport), daddr, ntohs(tpl->dport), state,
+			   left);
+	else
+		seq_printf(seq, "%-3s %08X %04X %08X %04X %s %04X %-11s %7u\n",
+			   proto, ntohl(k->caddr.ip), 0, ntohl(k->vaddr.ip),
+			   ntohs(k->vport), daddr, ntohs(tpl->dport), state,
+			   left);
 }
 
 static int conn_seq_show(struct seq_file *seq, void *v)
 {
+	struct conn_seq *st = seq->private;
 	const struct kvs_conn *cp = v;
-	long left;
 
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(seq, "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n");
 		return 0;
 	}
-	left = (long)(READ_ONCE(cp->expires) - jiffies);
+	if (st->in_tpls) {
+		tpl_seq_show(seq, v);
+		return 0;
+	}
 	seq_printf(seq, "%-3s %08X %04X %08X %04X %08X %04X %-11s %7u\n",
 		   cp->proto->name,
 		   ntohl(kvs_conn_caddr(cp)->ip), ntohs(kvs_conn_cport(cp)),
 		   ntohl(kvs_conn_vaddr(cp)->ip), ntohs(kvs_conn_vport(cp)),
 		   ntohl(kvs_conn_daddr(cp)->ip), ntohs(kvs_conn_dport(cp)),
 		   cp->proto->state_name(cp->state),
-		   left > 0 ? jiffies_to_msecs(left) / 1000 : 0);
+		   seconds_left(READ_ONCE(cp->expires)));
 	return 0;
 }
 

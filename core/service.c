@@ -351,6 +351,8 @@ int kvs_service_add(struct kvs_net *kn, const struct kvs_service_conf *c)
 	if (err)
 		goto err_hash;
 	kn->num_services++;
+	if (!c->key.fwmark && !c->key.port)
+		WRITE_ONCE(kn->port0_services, kn->port0_services + 1);
 	return 0;
 
 err_hash:
@@ -412,6 +414,8 @@ int kvs_service_del(struct kvs_service *svc)
 	rhashtable_remove_fast(&kn->services, &svc->node, svc_params);
 	xa_erase(&kn->svc_ids, svc->id);
 	kn->num_services--;
+	if (!svc->key.fwmark && !svc->key.port)
+		WRITE_ONCE(kn->port0_services, kn->port0_services - 1);
 	WRITE_ONCE(svc->flags, svc->flags & ~IP_VS_SVC_F_HASHED);
 
 	if (rcu_access_pointer(svc->sched))
