@@ -33,6 +33,7 @@
  * for each connection; unlinking is claimed by the KVS_TPL_DEAD bit and
  * memory is freed after a grace period once the last reference is gone.
  */
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <net/ipv6.h>
 
@@ -297,6 +298,41 @@ void kvs_persist_gc(struct kvs_tpl_table *tbl, bool all)
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
+}
+
+/*
+ * A template as in-tree lists it in /proc/net/ip_vs_conn: protocol IP for a fwmark service (the
+ * mark as ToIP), client port 0, state NONE until a connection made from
+ * it is answered.
+ */
+void kvs_persist_seq_show(struct seq_file *seq,
+			  const struct kvs_template *tpl)
+{
+	const struct kvs_tpl_key *k = &tpl->key;
+	const struct kvs_proto *pp = kvs_proto_find(k->protocol);
+	const char *state = test_bit(KVS_TPL_ASSURED, &tpl->flags) ?
+			    "ASSURED" : "NONE";
+	const char *proto = pp ? pp->name : "IP";
+	const struct kvs_dest *dest = tpl->dest;
+	long left = (long)(READ_ONCE(tpl->expires) - jiffies);
+	unsigned int secs = left > 0 ? jiffies_to_msecs(left) / 1000 : 0;
+	char daddr[sizeof("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255")];
+
+	/* A tunnel's real server may be of the other family. */
+	if (dest->af == AF_INET6)
+		snprintf(daddr, sizeof(daddr), "%pI6", &dest->addr.in6);
+	else
+		snprintf(daddr, sizeof(daddr), "%08X", ntohl(dest->addr.ip));
+	if (k->af == AF_INET6)
+		seq_printf(seq, "%-3s %pI6 %04X %pI6 %04X %s %04X %-11s %7u\n",
+			   proto, &k->caddr.in6, 0, &k->vaddr.in6,
+			   ntohs(k->vport), daddr, ntohs(tpl->dport), state,
+			   secs);
+	else
+		seq_printf(seq, "%-3s %08X %04X %08X %04X %s %04X %-11s %7u\n",
+			   proto, ntohl(k->caddr.ip), 0, ntohl(k->vaddr.ip),
+			   ntohs(k->vport), daddr, ntohs(tpl->dport), state,
+			   secs);
 }
 
 static void tpl_gc_work(struct work_struct *work)

@@ -139,39 +139,6 @@ static unsigned int seconds_left(unsigned long expires)
 	return left > 0 ? jiffies_to_msecs(left) / 1000 : 0;
 }
 
-/*
- * A template as in-tree lists it: protocol IP for a fwmark service (the
- * mark as ToIP), client port 0, state NONE until a connection made from
- * it is answered.
- */
-static void tpl_seq_show(struct seq_file *seq, const struct kvs_template *tpl)
-{
-	const struct kvs_tpl_key *k = &tpl->key;
-	const struct kvs_proto *pp = kvs_proto_find(k->protocol);
-	const char *state = test_bit(KVS_TPL_ASSURED, &tpl->flags) ?
-			    "ASSURED" : "NONE";
-	const char *proto = pp ? pp->name : "IP";
-	const struct kvs_dest *dest = tpl->dest;
-	unsigned int left = seconds_left(READ_ONCE(tpl->expires));
-	char daddr[sizeof("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255")];
-
-	/* A tunnel's real server may be of the other family. */
-	if (dest->af == AF_INET6)
-		snprintf(daddr, sizeof(daddr), "%pI6", &dest->addr.in6);
-	else
-		snprintf(daddr, sizeof(daddr), "%08X", ntohl(dest->addr.ip));
-	if (k->af == AF_INET6)
-		seq_printf(seq, "%-3s %pI6 %04X %pI6 %04X %s %04X %-11s %7u\n",
-			   proto, &k->caddr.in6, 0, &k->vaddr.in6,
-			   ntohs(k->vport), daddr, ntohs(tpl->dport), state,
-			   left);
-	else
-		seq_printf(seq, "%-3s %08X %04X %08X %04X %s %04X %-11s %7u\n",
-			   proto, ntohl(k->caddr.ip), 0, ntohl(k->vaddr.ip),
-			   ntohs(k->vport), daddr, ntohs(tpl->dport), state,
-			   left);
-}
-
 static int conn_seq_show(struct seq_file *seq, void *v)
 {
 	struct conn_seq *st = seq->private;
@@ -182,7 +149,7 @@ static int conn_seq_show(struct seq_file *seq, void *v)
 		return 0;
 	}
 	if (st->in_tpls) {
-		tpl_seq_show(seq, v);
+		kvs_persist_seq_show(seq, v);
 		return 0;
 	}
 	seq_printf(seq, "%-3s %08X %04X %08X %04X %08X %04X %-11s %7u\n",

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # One-packet scheduling (-o): datagrams from one UDP socket are each scheduled (rr alternates), no connection entry is kept, Conns counts each datagram; a fwmark -o service does the same for UDP while its TCP keeps connections.
+# e2e: also intree
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Persistence: -p keeps a client on one backend, -M groups a client network, a port-0 and a fwmark service keep a client across ports, templates expire, expire_quiescent_template moves a client off a weight-0 backend; PersistConn and templates are listed.
+# e2e: also intree
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The legacy sockopt interface: kvs_sockopt_client makes every IP_VS_SO_SET/GET call, good and bad (wrong lengths, unknown services, bad values, no CAP_NET_ADMIN) and checks results and errnos; ipvsadm then lists over netlink what it set.
+# e2e: also intree
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
