@@ -246,6 +246,8 @@ struct kvs_conn *kvs_conn_new_ctl(struct kvs_conn_table *tbl,
 	}
 	kvs_conn_init(cp, iph, dest, dport, proto);
 	cp->expires = jiffies + timeout;
+	/* Put by conn_unlink() only: on failure the caller still owns it. */
+	cp->control = ctl;
 
 	err = rhashtable_lookup_insert_fast(&tbl->ht,
 					    &cp->tuple[KVS_DIR_ORIG].node,
@@ -258,7 +260,6 @@ struct kvs_conn *kvs_conn_new_ctl(struct kvs_conn_table *tbl,
 			goto err_unhash;
 	}
 
-	cp->control = ctl;
 	atomic_inc(&tbl->count);
 	atomic_inc(&dest->inactconns);
 	dest_conn_added(dest);
