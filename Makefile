@@ -14,6 +14,15 @@ modules:
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
+# Userspace programs the e2e tests copy into the test host (scripts/e2e
+# builds them).  Static, so they run whatever the guest's libc.
+E2E_BIN := out/e2e-bin
+e2e-bins: $(E2E_BIN)/kvs_sockopt_client
+
+$(E2E_BIN)/kvs_sockopt_client: tests/sockopt/kvs_sockopt_client.c
+	@mkdir -p $(@D)
+	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
 # Everything below is driven by scripts/: see README.md.
 deps:
 	scripts/deps
@@ -33,4 +42,4 @@ e2e:
 bench:
 	scripts/bench
 
-.PHONY: all modules clean deps demo check kunit e2e bench
+.PHONY: all modules clean deps demo check kunit e2e bench e2e-bins

@@ -120,6 +120,8 @@ static void conn_unlink(struct kvs_conn_table *tbl, struct kvs_conn *cp)
 
 	/* The dest is itself freed after a grace period: readers still fine. */
 	kvs_dest_put(dest);
+	if (cp->control)
+		kvs_persist_put(cp->control);
 	call_rcu(&cp->rcu, conn_free_rcu);
 }
 
@@ -182,37 +184,24 @@ static int insert_reply(struct kvs_conn_table *tbl, struct kvs_conn *cp)
 }
 
 /*
- * Create the connection of packet @iph, going to @dest, and hash it.
- * Caller holds rcu_read_lock().  Returns ERR_PTR(-EEXIST) if another CPU
- * hashed the same tuple first (look it up again), -EADDRINUSE if a live
- * connection holds its reply tuple, or another error.
+ * Fill in @cp for packet @iph going to @dest, at @dport or, when 0, the
+ * dest's port or else the packet's (a port-0 or fwmark service's dest
+ * without a port keeps the port the client asked for).  Nothing is
+ * hashed or counted: a one-packet datagram uses this on the stack.
  */
-struct kvs_conn *kvs_conn_new(struct kvs_conn_table *tbl,
-			      const struct kvs_iph *iph,
-			      struct kvs_dest *dest,
-			      const struct kvs_proto *proto,
-			      unsigned long timeout)
+void kvs_conn_init(struct kvs_conn *cp, const struct kvs_iph *iph,
+		   struct kvs_dest *dest, __be16 dport,
+		   const struct kvs_proto *proto)
 {
 	struct kvs_tuple *reply;
-	struct kvs_conn *cp;
-	int err;
-
-	if (unlikely(READ_ONCE(tbl->dying)))
-		return ERR_PTR(-ESHUTDOWN);
-	if (!refcount_inc_not_zero(&dest->refcnt))
-		return ERR_PTR(-ENOENT);
-	cp = kmem_cache_zalloc(conn_cache, GFP_ATOMIC);
-	if (!cp) {
-		err = -ENOMEM;
-		goto err_dest;
-	}
 
 	kvs_tuple_from_iph(&cp->tuple[KVS_DIR_ORIG].t, iph);
 	reply = &cp->tuple[KVS_DIR_REPLY].t;
+	memset(reply, 0, sizeof(*reply));
 	reply->af = dest->af;
 	reply->protocol = iph->protocol;
 	reply->src = dest->addr;
-	reply->sport = dest->port;
+	reply->sport = dport ?: dest->port ?: iph->dport;
 	reply->dst = iph->saddr;
 	reply->dport = iph->sport;
 
@@ -225,8 +214,40 @@ struct kvs_conn *kvs_conn_new(struct kvs_conn_table *tbl,
 	/* Until a reply shows up, the client's packets are all we see. */
 	if (!conn_has_reply(cp))
 		cp->flags |= IP_VS_CONN_F_NOOUTPUT;
-	cp->expires = jiffies + timeout;
 	spin_lock_init(&cp->lock);
+}
+
+/*
+ * Create the connection of packet @iph, going to @dest (at @dport, see
+ * kvs_conn_init), and hash it.  @ctl is the persistence template it was
+ * made from, whose reference the connection takes over on success.
+ * Caller holds rcu_read_lock().  Returns ERR_PTR(-EEXIST) if another CPU
+ * hashed the same tuple first (look it up again), -EADDRINUSE if a live
+ * connection holds its reply tuple, or another error.
+ */
+struct kvs_conn *kvs_conn_new_ctl(struct kvs_conn_table *tbl,
+				  const struct kvs_iph *iph,
+				  struct kvs_dest *dest, __be16 dport,
+				  const struct kvs_proto *proto,
+				  unsigned long timeout,
+				  struct kvs_template *ctl)
+{
+	struct kvs_conn *cp;
+	int err;
+
+	if (unlikely(READ_ONCE(tbl->dying)))
+		return ERR_PTR(-ESHUTDOWN);
+	if (!refcount_inc_not_zero(&dest->refcnt))
+		return ERR_PTR(-ENOENT);
+	cp = kmem_cache_zalloc(conn_cache, GFP_ATOMIC);
+	if (!cp) {
+		err = -ENOMEM;
+		goto err_dest;
+	}
+	kvs_conn_init(cp, iph, dest, dport, proto);
+	cp->expires = jiffies + timeout;
+	/* Put by conn_unlink() only: on failure the caller still owns it. */
+	cp->control = ctl;
 
 	err = rhashtable_lookup_insert_fast(&tbl->ht,
 					    &cp->tuple[KVS_DIR_ORIG].node,
@@ -257,6 +278,16 @@ err_free:
 err_dest:
 	kvs_dest_put(dest);
 	return ERR_PTR(err);
+}
+
+/* A connection of no persistence template, at the dest's port. */
+struct kvs_conn *kvs_conn_new(struct kvs_conn_table *tbl,
+			      const struct kvs_iph *iph,
+			      struct kvs_dest *dest,
+			      const struct kvs_proto *proto,
+			      unsigned long timeout)
+{
+	return kvs_conn_new_ctl(tbl, iph, dest, 0, proto, timeout, NULL);
 }
 
 /*

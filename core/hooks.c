@@ -41,6 +41,8 @@ static void conn_track_packet(struct kvs_net *kn, struct kvs_conn *cp,
 
 	kvs_conn_set_timeout(cp, pp->timeout(kn, state));
 	kvs_stats_packet(cp, dir, skb->len);
+	if (cp->control)
+		kvs_persist_seen(cp, dir);
 }
 
 static unsigned int conn_forward(struct kvs_net *kn, struct sk_buff *skb,
@@ -83,7 +85,13 @@ static struct kvs_service *service_for(struct kvs_net *kn,
 	key.protocol = iph->protocol;
 	key.addr = iph->daddr;
 	key.port = iph->dport;
-	return kvs_service_lookup(kn, &key);
+	svc = kvs_service_lookup(kn, &key);
+	/* Then a catch-all port-0 service on the address, if any exists. */
+	if (!svc && key.port && READ_ONCE(kn->port0_services)) {
+		key.port = 0;
+		svc = kvs_service_lookup(kn, &key);
+	}
+	return svc;
 }
 
 /*
@@ -161,17 +169,40 @@ static bool conn_dest_gone(struct kvs_net *kn, struct kvs_conn *cp)
 	return false;
 }
 
+/*
+ * One-packet scheduling: the datagram goes out through a connection that
+ * lives on the stack for this packet only, counted as a connection but
+ * never hashed, so nothing translates an answer (as in-tree).
+ */
+static unsigned int one_packet(struct kvs_net *kn, struct sk_buff *skb,
+			       const struct kvs_iph *iph,
+			       const struct kvs_proto *pp,
+			       struct kvs_dest *dest, __be16 dport,
+			       unsigned int hooknum)
+{
+	struct kvs_conn c;
+
+	memset(&c, 0, sizeof(c));
+	kvs_conn_init(&c, iph, dest, dport, pp);
+	c.flags |= IP_VS_CONN_F_ONE_PACKET;
+	kvs_stats_new_conn(dest);
+	return conn_forward(kn, skb, &c, KVS_DIR_ORIG, iph, hooknum);
+}
+
 static unsigned int conn_schedule(struct kvs_net *kn, struct sk_buff *skb,
 				  const struct kvs_iph *iph,
 				  const struct kvs_proto *pp,
 				  unsigned int hooknum)
 {
-	struct kvs_scheduler *sched;
+	struct kvs_template *tpl;
 	struct kvs_service *svc;
 	struct kvs_tuple t;
 	struct kvs_dest *dest;
 	struct kvs_conn *cp;
 	enum kvs_dir dir;
+	unsigned int ret;
+	__be16 dport;
+	int err;
 
 	svc = service_for(kn, skb, iph);
 	if (!svc)
@@ -180,14 +211,25 @@ static unsigned int conn_schedule(struct kvs_net *kn, struct sk_buff *skb,
 	if (!pp->can_schedule(skb, iph) && !sloppy_tcp_ok(kn, skb, iph))
 		return NF_ACCEPT;
 
-	sched = rcu_dereference(svc->sched);
-	dest = sched ? sched->schedule(svc, skb, iph) : NULL;
-	if (!dest)
+	err = kvs_schedule(svc, skb, iph, &dest, &dport, &tpl);
+	if (err == -ENOENT)
 		return no_dest(kn, skb, iph);
+	if (err) {
+		kvs_drop_count(kn, conn_new_drop_reason(err));
+		return NF_DROP;
+	}
+	if (kvs_svc_onepacket(svc, iph->protocol)) {
+		ret = one_packet(kn, skb, iph, pp, dest, dport, hooknum);
+		if (tpl)
+			kvs_persist_put(tpl);
+		return ret;
+	}
 
-	cp = kvs_conn_new(&kn->conns, iph, dest, pp,
-			  pp->timeout(kn, 0));
+	cp = kvs_conn_new_ctl(&kn->conns, iph, dest, dport, pp,
+			      pp->timeout(kn, 0), tpl);
 	if (IS_ERR(cp)) {
+		if (tpl)
+			kvs_persist_put(tpl);
 		if (PTR_ERR(cp) != -EEXIST) {
 			kvs_drop_count(kn, conn_new_drop_reason(PTR_ERR(cp)));
 			return NF_DROP;

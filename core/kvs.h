@@ -121,6 +121,7 @@ u64 kvs_est_smooth(u64 avg, u64 delta, enum kvs_rate r);
 u64 kvs_est_decode(u64 avg, enum kvs_rate r);
 struct kvs_conn;
 struct kvs_dest;
+struct kvs_template;
 
 /* Reasons a packet was dropped, counted per namespace. */
 enum kvs_drop_reason {
@@ -144,6 +145,14 @@ struct kvs_conn_table {
 	atomic_t count;			/* connections, not tuples */
 	struct delayed_work gc;		/* reaps expired connections */
 	unsigned int gc_interval;	/* jiffies between gc passes */
+	bool dying;			/* set once at teardown: no new inserts */
+};
+
+/* Persistence templates, by client network and service (core/persist.c). */
+struct kvs_tpl_table {
+	struct rhashtable ht;		/* kvs_template by kvs_tpl_key */
+	atomic_t count;
+	struct delayed_work gc;		/* reaps expired templates */
 	bool dying;			/* set once at teardown: no new inserts */
 };
 
@@ -232,6 +241,15 @@ struct kvs_net {
 	struct delayed_work trash_work;
 
 	struct kvs_conn_table conns;
+
+	/* Persistence (core/persist.c): connection templates. */
+	struct kvs_tpl_table tpls;
+	/*
+	 * Services with port 0 (not fwmark): only while there are any does
+	 * a packet missing its exact service look for VIP:0.  Written under
+	 * @lock, read with READ_ONCE.
+	 */
+	unsigned int port0_services;
 
 	/* Timeouts in jiffies, written under @lock, read with READ_ONCE. */
 	unsigned int tcp_timeout[KVS_TCP_S_LAST];
@@ -575,6 +593,8 @@ struct kvs_conn {
 	unsigned long expires;
 	unsigned long dead;		/* bit 0: unhashed, being freed */
 	spinlock_t lock;		/* state transitions */
+	/* The persistence template this connection was made from, or NULL. */
+	struct kvs_template *control;	/* holds a reference */
 	struct rcu_head rcu;
 };
 
@@ -598,10 +618,74 @@ struct kvs_conn *kvs_conn_new(struct kvs_conn_table *tbl,
 			      struct kvs_dest *dest,
 			      const struct kvs_proto *proto,
 			      unsigned long timeout);
+struct kvs_conn *kvs_conn_new_ctl(struct kvs_conn_table *tbl,
+				  const struct kvs_iph *iph,
+				  struct kvs_dest *dest, __be16 dport,
+				  const struct kvs_proto *proto,
+				  unsigned long timeout,
+				  struct kvs_template *ctl);
+void kvs_conn_init(struct kvs_conn *cp, const struct kvs_iph *iph,
+		   struct kvs_dest *dest, __be16 dport,
+		   const struct kvs_proto *proto);
 void kvs_conn_expire_now(struct kvs_conn_table *tbl, struct kvs_conn *cp);
 void kvs_conn_gc(struct kvs_conn_table *tbl, bool all);
 void kvs_conn_set_timeout(struct kvs_conn *cp, unsigned long timeout);
 void kvs_conn_set_active(struct kvs_conn *cp, bool active);
+
+/* ---- persistence and one-packet scheduling (core/persist.c) ---- */
+
+/*
+ * What a template is found by: the client's network (its address masked
+ * by the service's netmask or prefix), the virtual address and port (port
+ * 0 for a port-0 service; for a fwmark service protocol IPPROTO_IP, the
+ * mark in place of the address and port 0).  Zeroed before filling: it
+ * is hashed as bytes.
+ */
+struct kvs_tpl_key {
+	union nf_inet_addr caddr;
+	union nf_inet_addr vaddr;
+	__be16 vport;
+	u16 af;
+	u16 protocol;
+	u16 pad;
+};
+
+/* kvs_template.flags bits */
+enum {
+	KVS_TPL_DEAD,		/* unhashed, waiting for its last reference */
+	KVS_TPL_ASSURED,	/* a connection it made got an answer */
+};
+
+struct kvs_template {
+	struct rhash_head node;		/* in kvs_tpl_table.ht */
+	struct kvs_tpl_key key;
+	struct kvs_dest *dest;		/* holds a reference until unlinked */
+	__be16 dport;			/* as listed: 0 unless the vport is */
+	unsigned long flags;		/* KVS_TPL_* bits */
+	unsigned long expires;		/* jiffies, READ_ONCE/WRITE_ONCE */
+	unsigned int timeout;		/* jiffies added on each use */
+	/* One for the table while hashed, one per connection it controls. */
+	refcount_t refcnt;
+	struct rcu_head rcu;
+};
+
+int kvs_persist_init(struct kvs_tpl_table *tbl);
+void kvs_persist_destroy(struct kvs_tpl_table *tbl);
+void kvs_persist_gc(struct kvs_tpl_table *tbl, bool all);
+void kvs_persist_key(const struct kvs_service *svc, const struct kvs_iph *iph,
+		     struct kvs_tpl_key *key);
+int kvs_persist_schedule(struct kvs_service *svc, const struct sk_buff *skb,
+			 const struct kvs_iph *iph, struct kvs_dest **dest,
+			 __be16 *dport, struct kvs_template **tpl);
+int kvs_schedule(struct kvs_service *svc, const struct sk_buff *skb,
+		 const struct kvs_iph *iph, struct kvs_dest **dest,
+		 __be16 *dport, struct kvs_template **tpl);
+void kvs_persist_put(struct kvs_template *tpl);
+void kvs_persist_seen(struct kvs_conn *cp, enum kvs_dir dir);
+struct seq_file;
+void kvs_persist_seq_show(struct seq_file *seq,
+			  const struct kvs_template *tpl);
+bool kvs_svc_onepacket(const struct kvs_service *svc, u8 protocol);
 
 /* ---- protocols ---- */
 
@@ -750,5 +834,7 @@ int kvs_netns_init(void);
 void kvs_netns_exit(void);
 int kvs_genl_init(void);
 void kvs_genl_exit(void);
+int kvs_sockopt_init(void);
+void kvs_sockopt_exit(void);
 
 #endif /* _KVS_H */

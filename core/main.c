@@ -33,11 +33,18 @@ static int __init kvs_init(void)
 		pr_err("the IPVS netlink family is taken: is the in-tree ip_vs module loaded? Unload it (modprobe -r ip_vs) before loading kvs\n");
 	if (err)
 		goto err_genl;
+	err = kvs_sockopt_init();
+	if (err == -EBUSY)
+		pr_err("the IPVS sockopt numbers are taken: is the in-tree ip_vs module loaded?\n");
+	if (err)
+		goto err_sockopt;
 
 	pr_info("IPVS-compatible load balancer, version 1.2.1 (size=%u)\n",
 		kvs_conn_tab_size());
 	return 0;
 
+err_sockopt:
+	kvs_genl_exit();
 err_genl:
 	kvs_netns_exit();
 	kvs_rcu_drain();
@@ -49,6 +56,7 @@ err_conn_cache:
 
 static void __exit kvs_exit(void)
 {
+	kvs_sockopt_exit();
 	kvs_genl_exit();
 	kvs_netns_exit();
 	kvs_rcu_drain();

@@ -36,6 +36,9 @@ static int __net_init kvs_net_init(struct net *net)
 	err = kvs_conn_table_init(&kn->conns);
 	if (err)
 		goto err_conns;
+	err = kvs_persist_init(&kn->tpls);
+	if (err)
+		goto err_tpls;
 	err = kvs_proc_init(kn);
 	if (err)
 		goto err_proc;
@@ -47,6 +50,8 @@ static int __net_init kvs_net_init(struct net *net)
 err_sysctl:
 	kvs_proc_exit(kn);
 err_proc:
+	kvs_persist_destroy(&kn->tpls);
+err_tpls:
 	kvs_conn_table_destroy(&kn->conns);
 err_conns:
 	kvs_services_exit(kn);
@@ -75,6 +80,8 @@ static void __net_exit kvs_net_exit(struct net *net)
 	kvs_service_flush(kn);
 	mutex_unlock(&kn->lock);
 	kvs_conn_table_destroy(&kn->conns);
+	/* Connections held their templates: those go after them. */
+	kvs_persist_destroy(&kn->tpls);
 	kvs_services_exit(kn);
 	kvs_est_exit(kn);
 	free_percpu(kn->drops);

@@ -291,8 +291,10 @@ struct conn_seq {
 	 */
 	struct kvs_net *kn;
 	struct rhashtable_iter iter;
+	struct rhashtable_iter tpl_iter;	/* then the templates */
 	loff_t pos;			/* of the walk's current entry */
 	bool entered;
+	bool in_tpls;			/* the current entry is a template */
 };
 
 static bool conn_shown(const struct kvs_tuple_hash *th, struct kvs_conn **cp)
@@ -304,13 +306,36 @@ static bool conn_shown(const struct kvs_tuple_hash *th, struct kvs_conn **cp)
 	       time_before(jiffies, READ_ONCE((*cp)->expires));
 }
 
-/* The walk's current entry if @peek and shown, else the next shown. */
-static struct kvs_conn *conn_seq_walk(struct conn_seq *st, bool peek)
+static struct kvs_template *tpl_seq_walk(struct conn_seq *st, bool peek)
+{
+	struct kvs_template *tpl;
+
+	for (;;) {
+		tpl = peek ? rhashtable_walk_peek(&st->tpl_iter) :
+			     rhashtable_walk_next(&st->tpl_iter);
+		peek = false;
+		if (IS_ERR(tpl)) {
+			if (PTR_ERR(tpl) == -EAGAIN)
+				continue;
+			return NULL;
+		}
+		if (!tpl || !test_bit(KVS_TPL_DEAD, &tpl->flags))
+			return tpl;
+	}
+}
+
+/*
+ * The walk's current entry if @peek and shown, else the next shown: the
+ * connections first, then the persistence templates.
+ */
+static void *conn_seq_walk(struct conn_seq *st, bool peek)
 {
 	struct kvs_tuple_hash *th;
 	struct kvs_conn *cp;
 
 	for (;;) {
+		if (st->in_tpls)
+			return tpl_seq_walk(st, peek);
 		th = peek ? rhashtable_walk_peek(&st->iter) :
 			    rhashtable_walk_next(&st->iter);
 		peek = false;
@@ -319,40 +344,54 @@ static struct kvs_conn *conn_seq_walk(struct conn_seq *st, bool peek)
 				continue;
 			return NULL;
 		}
-		if (!th)
-			return NULL;
+		if (!th) {
+			st->in_tpls = true;
+			continue;
+		}
 		if (conn_shown(th, &cp))
 			return cp;
 	}
 }
 
+static void conn_seq_exit(struct conn_seq *st)
+{
+	if (!st->entered)
+		return;
+	rhashtable_walk_exit(&st->tpl_iter);
+	rhashtable_walk_exit(&st->iter);
+	st->entered = false;
+}
+
 static void *conn_seq_start(struct seq_file *seq, loff_t *pos)
-	__acquires(RCU)
+	__acquires(RCU) __acquires(RCU)
 {
 	struct conn_seq *st = seq->private;
 	struct kvs_net *kn = st->kn;
-	struct kvs_conn *cp = NULL;
+	void *v = NULL;
 	loff_t skip;
 
 	if (*pos && *pos == st->pos && st->entered) {
 		rhashtable_walk_start(&st->iter);
+		rhashtable_walk_start(&st->tpl_iter);
 		return conn_seq_walk(st, true);
 	}
 	/* From the top: a fresh walk, skipping to *pos. */
-	if (st->entered)
-		rhashtable_walk_exit(&st->iter);
+	conn_seq_exit(st);
 	rhashtable_walk_enter(&kn->conns.ht, &st->iter);
+	rhashtable_walk_enter(&kn->tpls.ht, &st->tpl_iter);
 	st->entered = true;
+	st->in_tpls = false;
 	rhashtable_walk_start(&st->iter);
+	rhashtable_walk_start(&st->tpl_iter);
 	st->pos = *pos;
 	if (!*pos)
 		return SEQ_START_TOKEN;
 	for (skip = *pos; skip > 0; skip--) {
-		cp = conn_seq_walk(st, false);
-		if (!cp)
+		v = conn_seq_walk(st, false);
+		if (!v)
 			break;
 	}
-	return cp;
+	return v;
 }
 
 static void *conn_seq_next(struct seq_file *seq, void *v, loff_t *pos)
@@ -364,10 +403,11 @@ static void *conn_seq_next(struct seq_file *seq, void *v, loff_t *pos)
 }
 
 static void conn_seq_stop(struct seq_file *seq, void *v)
-	__releases(RCU)
+	__releases(RCU) __releases(RCU)
 {
 	struct conn_seq *st = seq->private;
 
+	rhashtable_walk_stop(&st->tpl_iter);
 	rhashtable_walk_stop(&st->iter);
 }
 
@@ -388,8 +428,7 @@ static int conn_seq_release(struct inode *inode, struct file *file)
 	struct seq_file *seq = file->private_data;
 	struct conn_seq *st = seq->private;
 
-	if (st->entered)
-		rhashtable_walk_exit(&st->iter);
+	conn_seq_exit(st);
 	return seq_release_private(inode, file);
 }
 
@@ -429,10 +468,15 @@ static void conn_show_addrs(struct seq_file *seq, const struct kvs_conn *cp)
 
 static int conn_seq_show(struct seq_file *seq, void *v)
 {
+	struct conn_seq *st = seq->private;
 	const struct kvs_conn *cp = v;
 
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(seq, "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n");
+		return 0;
+	}
+	if (st->in_tpls) {
+		kvs_persist_seq_show(seq, v);
 		return 0;
 	}
 	conn_show_addrs(seq, cp);
@@ -443,12 +487,16 @@ static int conn_seq_show(struct seq_file *seq, void *v)
 /* The same, with the origin of each connection: all are local here. */
 static int conn_sync_seq_show(struct seq_file *seq, void *v)
 {
+	struct conn_seq *st = seq->private;
 	const struct kvs_conn *cp = v;
 
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(seq, "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Origin Expires\n");
 		return 0;
 	}
+	/* Templates are listed in ip_vs_conn only, for now. */
+	if (st->in_tpls)
+		return 0;
 	conn_show_addrs(seq, cp);
 	seq_printf(seq, "%-6s %7u\n",
 		   cp->flags & IP_VS_CONN_F_SYNC ? "SYNC" : "LOCAL",

@@ -353,6 +353,8 @@ int kvs_service_add(struct kvs_net *kn, const struct kvs_service_conf *c)
 		goto err_hash;
 	kn->num_services++;
 	kvs_est_start(kn, &svc->stats);
+	if (!c->key.fwmark && !c->key.port)
+		WRITE_ONCE(kn->port0_services, kn->port0_services + 1);
 	return 0;
 
 err_hash:
@@ -415,6 +417,8 @@ int kvs_service_del(struct kvs_service *svc)
 	xa_erase(&kn->svc_ids, svc->id);
 	kn->num_services--;
 	kvs_est_stop(kn, &svc->stats);
+	if (!svc->key.fwmark && !svc->key.port)
+		WRITE_ONCE(kn->port0_services, kn->port0_services - 1);
 	WRITE_ONCE(svc->flags, svc->flags & ~IP_VS_SVC_F_HASHED);
 
 	if (rcu_access_pointer(svc->sched))

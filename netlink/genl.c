@@ -16,7 +16,7 @@
 #include <net/genetlink.h>
 #include <net/ipv6.h>
 
-#include "genl.h"
+#include "ctl.h"
 
 static struct genl_family family;
 
@@ -39,12 +39,17 @@ static int find_service(struct kvs_net *kn, const struct nlattr *nest,
 	return 0;
 }
 
+/* NEW, SET and DEL come in this order for services and for dests. */
+static enum kvs_ctl_op ctl_op(int i)
+{
+	return i == 0 ? KVS_CTL_NEW : i == 1 ? KVS_CTL_SET : KVS_CTL_DEL;
+}
+
 static int service_cmd(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kvs_net *kn = info_kvs_net(info);
 	u8 cmd = info->genlhdr->cmd;
 	struct kvs_service_conf c;
-	struct kvs_service *svc;
 	u32 mask = 0;
 	int err;
 
@@ -54,17 +59,7 @@ static int service_cmd(struct sk_buff *skb, struct genl_info *info)
 		return err;
 
 	mutex_lock(&kn->lock);
-	svc = kvs_service_lookup(kn, &c.key);
-	if (cmd == IPVS_CMD_NEW_SERVICE) {
-		err = svc ? -EEXIST : kvs_service_add(kn, &c);
-	} else if (!svc) {
-		err = -ESRCH;
-	} else if (cmd == IPVS_CMD_SET_SERVICE) {
-		c.flags |= svc->flags & ~mask;
-		err = kvs_service_edit(svc, &c);
-	} else {
-		err = kvs_service_del(svc);
-	}
+	err = kvs_ctl_service(kn, ctl_op(cmd - IPVS_CMD_NEW_SERVICE), &c, mask);
 	mutex_unlock(&kn->lock);
 	return err;
 }
@@ -89,20 +84,7 @@ static int dest_cmd(struct sk_buff *skb, struct genl_info *info)
 				  cmd != IPVS_CMD_DEL_DEST);
 	if (err)
 		goto out;
-	/* Old clients send no family: it is the service's. */
-	if (!d.af)
-		d.af = svc->key.af;
-	if (!kvs_genl_af_supported(d.af)) {
-		err = -EAFNOSUPPORT;
-		goto out;
-	}
-
-	if (cmd == IPVS_CMD_NEW_DEST)
-		err = kvs_dest_add(svc, &d);
-	else if (cmd == IPVS_CMD_SET_DEST)
-		err = kvs_dest_edit(svc, &d);
-	else
-		err = kvs_dest_del(svc, &d.addr, d.port, d.af);
+	err = kvs_ctl_dest(svc, ctl_op(cmd - IPVS_CMD_NEW_DEST), &d);
 out:
 	mutex_unlock(&kn->lock);
 	return err;
@@ -111,25 +93,13 @@ out:
 static int zero_cmd(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *nest = info->attrs[IPVS_CMD_ATTR_SERVICE];
-	struct kvs_net *kn = info_kvs_net(info);
-	struct kvs_service *svc;
-	int err = 0;
+	struct kvs_service_conf c;
+	int err;
 
-	mutex_lock(&kn->lock);
-	if (!nest) {
-		kvs_zero_all(kn);
-		goto out;
-	}
-	err = find_service(kn, nest, &svc);
-	if (err)
-		goto out;
-	if (svc)
-		kvs_service_zero(svc);
-	else
-		err = -ESRCH;
-out:
-	mutex_unlock(&kn->lock);
-	return err;
+	if (!nest)
+		return kvs_ctl_zero(info_kvs_net(info), NULL);
+	err = kvs_genl_parse_service(nest, &c, NULL, false);
+	return err ?: kvs_ctl_zero(info_kvs_net(info), &c.key);
 }
 
 static int flush_cmd(struct sk_buff *skb, struct genl_info *info)
@@ -142,40 +112,20 @@ static int flush_cmd(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-/* The three timeouts ipvsadm --set and -L --timeout handle, in seconds. */
-static unsigned int *timeout_slot(struct kvs_net *kn, int attr)
-{
-	switch (attr) {
-	case IPVS_CMD_ATTR_TIMEOUT_TCP:
-		return &kn->tcp_timeout[KVS_TCP_S_ESTABLISHED];
-	case IPVS_CMD_ATTR_TIMEOUT_TCP_FIN:
-		return &kn->tcp_timeout[KVS_TCP_S_FIN_WAIT];
-	default:
-		return &kn->udp_timeout[KVS_UDP_S_NORMAL];
-	}
-}
-
-#define TIMEOUT_ATTRS	3
-
 static int set_config_cmd(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kvs_net *kn = info_kvs_net(info);
-	u32 secs[TIMEOUT_ATTRS];
-	int i, attr, err = 0;
+	u32 secs[KVS_CTL_TIMEOUTS] = {};
+	struct nlattr *a;
+	int i, err;
 
-	mutex_lock(&kn->lock);
-	/* All or nothing: check every value before changing any. */
-	for (i = 0; i < TIMEOUT_ATTRS; i++) {
-		attr = IPVS_CMD_ATTR_TIMEOUT_TCP + i;
-		secs[i] = info->attrs[attr] ? nla_get_u32(info->attrs[attr]) :
-			  *timeout_slot(kn, attr) / HZ;
-		if (secs[i] > INT_MAX / HZ)
-			err = -EINVAL;
+	for (i = 0; i < KVS_CTL_TIMEOUTS; i++) {
+		a = info->attrs[IPVS_CMD_ATTR_TIMEOUT_TCP + i];
+		if (a)
+			secs[i] = nla_get_u32(a);
 	}
-	for (i = 0; !err && i < TIMEOUT_ATTRS; i++)
-		if (secs[i])
-			WRITE_ONCE(*timeout_slot(kn, IPVS_CMD_ATTR_TIMEOUT_TCP + i),
-				   secs[i] * HZ);
+	mutex_lock(&kn->lock);
+	err = kvs_ctl_set_timeouts(kn, secs);
 	mutex_unlock(&kn->lock);
 	return err;
 }
@@ -430,12 +380,12 @@ static int get_service_cmd(struct sk_buff *skb, struct genl_info *info)
 
 static int fill_config(struct sk_buff *msg, struct genl_info *info)
 {
-	struct kvs_net *kn = info_kvs_net(info);
-	int attr;
+	u32 secs[KVS_CTL_TIMEOUTS];
+	int i;
 
-	for (attr = IPVS_CMD_ATTR_TIMEOUT_TCP;
-	     attr < IPVS_CMD_ATTR_TIMEOUT_TCP + TIMEOUT_ATTRS; attr++)
-		if (nla_put_u32(msg, attr, *timeout_slot(kn, attr) / HZ))
+	kvs_ctl_get_timeouts(info_kvs_net(info), secs);
+	for (i = 0; i < KVS_CTL_TIMEOUTS; i++)
+		if (nla_put_u32(msg, IPVS_CMD_ATTR_TIMEOUT_TCP + i, secs[i]))
 			return -EMSGSIZE;
 	return 0;
 }
@@ -487,7 +437,7 @@ static int daemon_start(struct net *net, struct nlattr **a, u32 state)
 	struct nlattr *group = a[IPVS_DAEMON_ATTR_MCAST_GROUP];
 	struct kvs_net *kn = kvs_net(net);
 	char ifname[IP_VS_IFNAME_MAXLEN];
-	bool found, mixed;
+	bool mixed;
 
 	if (!a[IPVS_DAEMON_ATTR_MCAST_IFN] || !a[IPVS_DAEMON_ATTR_SYNC_ID])
 		return -EINVAL;
@@ -506,14 +456,7 @@ static int daemon_start(struct net *net, struct nlattr **a, u32 state)
 	if (mixed)
 		return -EINVAL;
 	nla_strscpy(ifname, a[IPVS_DAEMON_ATTR_MCAST_IFN], sizeof(ifname));
-	rcu_read_lock();
-	found = dev_get_by_name_rcu(net, ifname);
-	rcu_read_unlock();
-	if (!found)
-		return -ENODEV;
-	if (state != IP_VS_STATE_MASTER && state != IP_VS_STATE_BACKUP)
-		return -EINVAL;
-	return -EOPNOTSUPP;
+	return kvs_ctl_daemon_start(net, ifname, state);
 }
 
 static int daemon_cmd(struct sk_buff *skb, struct genl_info *info)
@@ -531,9 +474,7 @@ static int daemon_cmd(struct sk_buff *skb, struct genl_info *info)
 	state = nla_get_u32(a[IPVS_DAEMON_ATTR_STATE]);
 	if (info->genlhdr->cmd == IPVS_CMD_NEW_DAEMON)
 		return daemon_start(genl_info_net(info), a, state);
-	if (state == IP_VS_STATE_MASTER || state == IP_VS_STATE_BACKUP)
-		return -ESRCH;
-	return -EINVAL;
+	return kvs_ctl_daemon_stop(state);
 }
 
 /* Nothing runs, so the listing is empty. */

@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Persistence (ipvsadm -p, -M) and one-packet scheduling (-o).
+ *
+ * A persistent service sends every connection of a client, or of the
+ * client's network (its address under the service's netmask, or IPv6
+ * prefix), to the real server it sent the first one to.  That choice is a
+ * connection template, as in-tree calls it: keyed by client network,
+ * protocol, virtual address and port (port 0 for a port-0 service, where
+ * the client stays on one server across all ports; for a fwmark service
+ * the mark stands for the address, the protocol is IPPROTO_IP and the
+ * port 0).  The scheduler is asked only when no usable template exists.
+ *
+ * Templates live in a table of their own rather than as flagged entries
+ * of the connection table: their keys (masked networks, port 0, marks)
+ * are not wire tuples and could collide with real ones (UDP allows
+ * source port 0), their lifetime rules differ (held while connections
+ * they made live), and the per-packet connection lookup, gc and
+ * ActiveConn/InActConn accounting stay free of template cases.  Only
+ * new connections of persistent services ever look here.
+ *
+ * Lifetime: a template expires its service's persistence timeout after
+ * the last connection it made (each new one restarts the clock).  Gc
+ * reaps it then, unless connections it made still live: then, as
+ * in-tree, it is given another minute, again and again.  A template
+ * whose real server left its service, or has weight 0 while the sysctl
+ * expire_quiescent_template is set, is dropped at the next connection
+ * of its client, who is scheduled afresh.  (The in-tree module instead
+ * renames it, ports 0xffff, and lets it run out; kvs unhashes it at once,
+ * so it leaves /proc/net/ip_vs_conn and PersistConn sooner.)
+ *
+ * Locking: the data path finds templates under RCU and takes a reference
+ * for each connection; unlinking is claimed by the KVS_TPL_DEAD bit and
+ * memory is freed after a grace period once the last reference is gone.
+ */
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <net/ipv6.h>
+
+#include "kvs.h"
+
+static const struct rhashtable_params tpl_params = {
+	.head_offset = offsetof(struct kvs_template, node),
+	.key_offset = offsetof(struct kvs_template, key),
+	.key_len = sizeof(struct kvs_tpl_key),
+	.automatic_shrinking = true,
+};
+
+/* How long an expired template still controlling connections lives on. */
+#define TPL_EXPIRE_LATER	(60 * HZ)
+#define TPL_GC_INTERVAL		HZ
+
+static struct kvs_tpl_table *tpl_table(const struct kvs_service *svc)
+{
+	return &svc->kn->tpls;
+}
+
+bool kvs_svc_onepacket(const struct kvs_service *svc, u8 protocol)
+{
+	return protocol == IPPROTO_UDP &&
+	       (READ_ONCE(svc->flags) & IP_VS_SVC_F_ONEPACKET);
+}
+
+static struct kvs_dest *sched_dest(struct kvs_service *svc,
+				   const struct sk_buff *skb,
+				   const struct kvs_iph *iph)
+{
+	struct kvs_scheduler *sched = rcu_dereference(svc->sched);
+
+	return sched ? sched->schedule(svc, skb, iph) : NULL;
+}
+
+/* Does a packet to @dport reach @svc by its own port (not as port 0)? */
+static bool tpl_own_port(const struct kvs_service *svc, __be16 dport)
+{
+	return dport == svc->key.port;
+}
+
+void kvs_persist_key(const struct kvs_service *svc, const struct kvs_iph *iph,
+		     struct kvs_tpl_key *key)
+{
+	__be32 mask = READ_ONCE(svc->netmask);
+
+	memset(key, 0, sizeof(*key));
+	key->af = svc->key.af;
+	key->protocol = iph->protocol;
+	if (svc->key.af == AF_INET6)
+		ipv6_addr_prefix(&key->caddr.in6, &iph->saddr.in6,
+				 (__force u32)mask);
+	else
+		key->caddr.ip = iph->saddr.ip & mask;
+
+	if (tpl_own_port(svc, iph->dport)) {
+		key->vaddr = iph->daddr;
+		key->vport = iph->dport;
+	} else if (svc->key.fwmark) {
+		key->protocol = IPPROTO_IP;
+		key->vaddr.ip = htonl(svc->key.fwmark);
+	} else {
+		key->vaddr = iph->daddr;
+	}
+}
+
+static void tpl_free_rcu(struct rcu_head *head)
+{
+	kfree(container_of(head, struct kvs_template, rcu));
+}
+
+void kvs_persist_put(struct kvs_template *tpl)
+{
+	if (refcount_dec_and_test(&tpl->refcnt))
+		call_rcu(&tpl->rcu, tpl_free_rcu);
+}
+
+/* Out of the table, off its dest; connections it made keep it alive. */
+static void tpl_unlink(struct kvs_tpl_table *tbl, struct kvs_template *tpl)
+{
+	if (test_and_set_bit(KVS_TPL_DEAD, &tpl->flags))
+		return;
+	rhashtable_remove_fast(&tbl->ht, &tpl->node, tpl_params);
+	atomic_dec(&tbl->count);
+	atomic_dec(&tpl->dest->persistconns);
+	/* Readers that found the template see a dest valid until RCU ends. */
+	kvs_dest_put(tpl->dest);
+	kvs_persist_put(tpl);
+}
+
+static bool tpl_expired(const struct kvs_template *tpl)
+{
+	return time_after_eq(jiffies, READ_ONCE(tpl->expires));
+}
+
+/* May @tpl's dest still take its client's new connections? */
+static bool tpl_usable(struct kvs_net *kn, const struct kvs_template *tpl)
+{
+	const struct kvs_dest *dest = tpl->dest;
+
+	if (!test_bit(KVS_DEST_AVAILABLE, &dest->flags))
+		return false;
+	if (READ_ONCE(kn->sysctl.expire_quiescent_template) &&
+	    READ_ONCE(dest->weight) <= 0)
+		return false;
+	/* Past its time with nothing to keep it: gc has just not come. */
+	return !tpl_expired(tpl) || refcount_read(&tpl->refcnt) > 1;
+}
+
+/* A new template for @key on @dest, hashed, with a reference for the caller. */
+static struct kvs_template *tpl_new(struct kvs_tpl_table *tbl,
+				    const struct kvs_tpl_key *key,
+				    struct kvs_dest *dest, __be16 dport,
+				    unsigned int timeout)
+{
+	struct kvs_template *tpl;
+	int err;
+
+	if (unlikely(READ_ONCE(tbl->dying)))
+		return ERR_PTR(-ESHUTDOWN);
+	if (!refcount_inc_not_zero(&dest->refcnt))
+		return ERR_PTR(-ENOENT);
+	tpl = kzalloc(sizeof(*tpl), GFP_ATOMIC);
+	if (!tpl) {
+		err = -ENOMEM;
+		goto err_dest;
+	}
+	tpl->key = *key;
+	tpl->dest = dest;
+	tpl->dport = dport;
+	tpl->timeout = timeout;
+	tpl->expires = jiffies + timeout;
+	refcount_set(&tpl->refcnt, 2);
+	err = rhashtable_lookup_insert_fast(&tbl->ht, &tpl->node, tpl_params);
+	if (err)
+		goto err_free;
+	atomic_inc(&tbl->count);
+	atomic_inc(&dest->persistconns);
+	return tpl;
+
+err_free:
+	kfree(tpl);
+err_dest:
+	kvs_dest_put(dest);
+	return ERR_PTR(err);
+}
+
+/* The template for @key with a reference, if one is there and usable. */
+static struct kvs_template *tpl_get(struct kvs_net *kn,
+				    const struct kvs_tpl_key *key)
+{
+	struct kvs_template *tpl;
+
+	tpl = rhashtable_lookup(&kn->tpls.ht, key, tpl_params);
+	if (!tpl || test_bit(KVS_TPL_DEAD, &tpl->flags))
+		return NULL;
+	if (!tpl_usable(kn, tpl)) {
+		tpl_unlink(&kn->tpls, tpl);
+		return NULL;
+	}
+	if (!refcount_inc_not_zero(&tpl->refcnt))
+		return NULL;
+	/* A new connection restarts the template's clock. */
+	WRITE_ONCE(tpl->expires, jiffies + READ_ONCE(tpl->timeout));
+	return tpl;
+}
+
+/*
+ * Choose the real server of a new connection of persistent @svc: its
+ * client's template's, or the scheduler's, recorded in a new template.
+ * On success *@tpl holds a reference for the connection (or for the
+ * caller to put) and *@dport is the port to forward to.  -ENOENT when
+ * the scheduler finds no dest; another errno when a template could not
+ * be made.  Caller holds rcu_read_lock().
+ */
+int kvs_persist_schedule(struct kvs_service *svc, const struct sk_buff *skb,
+			 const struct kvs_iph *iph, struct kvs_dest **dest,
+			 __be16 *dport, struct kvs_template **tpl)
+{
+	struct kvs_tpl_table *tbl = tpl_table(svc);
+	struct kvs_tpl_key key;
+	struct kvs_template *t;
+	struct kvs_dest *d;
+	bool own_port = tpl_own_port(svc, iph->dport);
+
+	kvs_persist_key(svc, iph, &key);
+	t = tpl_get(svc->kn, &key);
+	if (!t) {
+		d = sched_dest(svc, skb, iph);
+		if (!d)
+			return -ENOENT;
+		t = tpl_new(tbl, &key, d, own_port ? d->port : 0,
+			    READ_ONCE(svc->timeout));
+		/* Another CPU made it first: take that one. */
+		if (IS_ERR(t) && PTR_ERR(t) == -EEXIST)
+			t = tpl_get(svc->kn, &key) ?: ERR_PTR(-EEXIST);
+		if (IS_ERR(t))
+			return PTR_ERR(t);
+	}
+	d = t->dest;
+	/* Only a service's own port maps to the dest's: port 0 keeps it. */
+	*dport = own_port && d->port ? d->port : iph->dport;
+	*dest = d;
+	*tpl = t;
+	return 0;
+}
+
+/*
+ * A connection made from a template met traffic in @dir: an established
+ * TCP connection, or a UDP answer, assures the template (as listed).
+ */
+void kvs_persist_seen(struct kvs_conn *cp, enum kvs_dir dir)
+{
+	struct kvs_template *tpl = cp->control;
+	bool assured;
+
+	if (test_bit(KVS_TPL_ASSURED, &tpl->flags))
+		return;
+	if (cp->proto->protocol == IPPROTO_TCP)
+		assured = READ_ONCE(cp->state) == KVS_TCP_S_ESTABLISHED;
+	else
+		assured = dir == KVS_DIR_REPLY;
+	if (assured)
+		set_bit(KVS_TPL_ASSURED, &tpl->flags);
+}
+
+/*
+ * One pass: unlink the expired templates that control nothing, give
+ * those that still do another TPL_EXPIRE_LATER; with @all, unlink all.
+ */
+void kvs_persist_gc(struct kvs_tpl_table *tbl, bool all)
+{
+	struct rhashtable_iter iter;
+	struct kvs_template *tpl;
+	unsigned int seen = 0;
+
+	rhashtable_walk_enter(&tbl->ht, &iter);
+	rhashtable_walk_start(&iter);
+	while ((tpl = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(tpl)) {
+			if (PTR_ERR(tpl) == -EAGAIN)
+				continue;
+			break;
+		}
+		if (all) {
+			tpl_unlink(tbl, tpl);
+		} else if (tpl_expired(tpl)) {
+			if (refcount_read(&tpl->refcnt) > 1) {
+				WRITE_ONCE(tpl->timeout, TPL_EXPIRE_LATER);
+				WRITE_ONCE(tpl->expires,
+					   jiffies + TPL_EXPIRE_LATER);
+			} else {
+				tpl_unlink(tbl, tpl);
+			}
+		}
+		if (++seen % 1024 == 0) {
+			rhashtable_walk_stop(&iter);
+			cond_resched();
+			rhashtable_walk_start(&iter);
+		}
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+}
+
+/*
+ * A template as in-tree lists it in /proc/net/ip_vs_conn: protocol IP for a fwmark service (the
+ * mark as ToIP), client port 0, state NONE until a connection made from
+ * it is answered.
+ */
+void kvs_persist_seq_show(struct seq_file *seq,
+			  const struct kvs_template *tpl)
+{
+	const struct kvs_tpl_key *k = &tpl->key;
+	const struct kvs_proto *pp = kvs_proto_find(k->protocol);
+	const char *state = test_bit(KVS_TPL_ASSURED, &tpl->flags) ?
+			    "ASSURED" : "NONE";
+	const char *proto = pp ? pp->name : "IP";
+	const struct kvs_dest *dest = tpl->dest;
+	long left = (long)(READ_ONCE(tpl->expires) - jiffies);
+	unsigned int secs = left > 0 ? jiffies_to_msecs(left) / 1000 : 0;
+	char daddr[sizeof("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255")];
+
+	/* A tunnel's real server may be of the other family. */
+	if (dest->af == AF_INET6)
+		snprintf(daddr, sizeof(daddr), "%pI6", &dest->addr.in6);
+	else
+		snprintf(daddr, sizeof(daddr), "%08X", ntohl(dest->addr.ip));
+	if (k->af == AF_INET6)
+		seq_printf(seq, "%-3s %pI6 %04X %pI6 %04X %s %04X %-11s %7u\n",
+			   proto, &k->caddr.in6, 0, &k->vaddr.in6,
+			   ntohs(k->vport), daddr, ntohs(tpl->dport), state,
+			   secs);
+	else
+		seq_printf(seq, "%-3s %08X %04X %08X %04X %s %04X %-11s %7u\n",
+			   proto, ntohl(k->caddr.ip), 0, ntohl(k->vaddr.ip),
+			   ntohs(k->vport), daddr, ntohs(tpl->dport), state,
+			   secs);
+}
+
+static void tpl_gc_work(struct work_struct *work)
+{
+	struct kvs_tpl_table *tbl = container_of(to_delayed_work(work),
+						 struct kvs_tpl_table, gc);
+
+	if (atomic_read(&tbl->count))
+		kvs_persist_gc(tbl, false);
+	if (!READ_ONCE(tbl->dying))
+		queue_delayed_work(system_power_efficient_wq, &tbl->gc,
+				   TPL_GC_INTERVAL);
+}
+
+int kvs_persist_init(struct kvs_tpl_table *tbl)
+{
+	int err;
+
+	err = rhashtable_init(&tbl->ht, &tpl_params);
+	if (err)
+		return err;
+	atomic_set(&tbl->count, 0);
+	tbl->dying = false;
+	INIT_DELAYED_WORK(&tbl->gc, tpl_gc_work);
+	queue_delayed_work(system_power_efficient_wq, &tbl->gc,
+			   TPL_GC_INTERVAL);
+	return 0;
+}
+
+/* After the connections are gone (they hold templates): empty the table. */
+void kvs_persist_destroy(struct kvs_tpl_table *tbl)
+{
+	WRITE_ONCE(tbl->dying, true);
+	cancel_delayed_work_sync(&tbl->gc);
+	kvs_persist_gc(tbl, true);
+	WARN_ON(atomic_read(&tbl->count));
+	rhashtable_destroy(&tbl->ht);
+}
+
+/*
+ * Choose the real server of a new connection to @svc, and the port to
+ * forward to (0: the dest's, see kvs_conn_init).  *@tpl is the template
+ * used, with a reference, or NULL.  -ENOENT: no dest to give, the client
+ * is told so; another errno: the packet is dropped.  RCU held.
+ */
+int kvs_schedule(struct kvs_service *svc, const struct sk_buff *skb,
+		 const struct kvs_iph *iph, struct kvs_dest **dest,
+		 __be16 *dport, struct kvs_template **tpl)
+{
+	*tpl = NULL;
+	*dport = 0;
+	if (READ_ONCE(svc->flags) & IP_VS_SVC_F_PERSISTENT)
+		return kvs_persist_schedule(svc, skb, iph, dest, dport, tpl);
+	/* Without persistence a port-0 service has no port to give. */
+	if (!svc->key.fwmark && iph->dport != svc->key.port)
+		return -ENOENT;
+	*dest = sched_dest(svc, skb, iph);
+	return *dest ? 0 : -ENOENT;
+}

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The control operations both front ends share: the IPVS genetlink
+ * family (genl.c) and the legacy sockopt interface (sockopt.c) parse
+ * their requests into kvs_*_conf and call these, so a request means the
+ * same and fails with the same errno whichever way it came.
+ */
+#include <linux/netdevice.h>
+
+#include "ctl.h"
+
+/* kvs_net.lock held.  @mask: the flags @c sets (the rest are kept). */
+int kvs_ctl_service(struct kvs_net *kn, enum kvs_ctl_op op,
+		    struct kvs_service_conf *c, u32 mask)
+{
+	struct kvs_service *svc;
+
+	lockdep_assert_held(&kn->lock);
+	svc = kvs_service_lookup(kn, &c->key);
+	if (op == KVS_CTL_NEW)
+		return svc ? -EEXIST : kvs_service_add(kn, c);
+	if (!svc)
+		return -ESRCH;
+	if (op == KVS_CTL_DEL)
+		return kvs_service_del(svc);
+	c->flags |= svc->flags & ~mask;
+	return kvs_service_edit(svc, c);
+}
+
+/* kvs_net.lock held.  A dest of family 0 takes its service's. */
+int kvs_ctl_dest(struct kvs_service *svc, enum kvs_ctl_op op,
+		 struct kvs_dest_conf *d)
+{
+	lockdep_assert_held(&svc->kn->lock);
+	if (!d->af)
+		d->af = svc->key.af;
+	if (!kvs_genl_af_supported(d->af))
+		return -EAFNOSUPPORT;
+	if (op == KVS_CTL_NEW)
+		return kvs_dest_add(svc, d);
+	if (op == KVS_CTL_SET)
+		return kvs_dest_edit(svc, d);
+	return kvs_dest_del(svc, &d->addr, d->port, d->af);
+}
+
+/* The counters of the service @key names, or of all when @key is NULL. */
+int kvs_ctl_zero(struct kvs_net *kn, const struct kvs_service_key *key)
+{
+	struct kvs_service *svc;
+	int err = 0;
+
+	mutex_lock(&kn->lock);
+	if (!key) {
+		kvs_zero_all(kn);
+	} else {
+		svc = kvs_service_lookup(kn, key);
+		if (svc)
+			kvs_service_zero(svc);
+		else
+			err = -ESRCH;
+	}
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+/* The three timeouts ipvsadm --set and -L --timeout handle. */
+static unsigned int *timeout_slot(struct kvs_net *kn, int i)
+{
+	switch (i) {
+	case KVS_CTL_TIMEOUT_TCP:
+		return &kn->tcp_timeout[KVS_TCP_S_ESTABLISHED];
+	case KVS_CTL_TIMEOUT_TCP_FIN:
+		return &kn->tcp_timeout[KVS_TCP_S_FIN_WAIT];
+	default:
+		return &kn->udp_timeout[KVS_UDP_S_NORMAL];
+	}
+}
+
+/* In seconds; kvs_net.lock held. */
+void kvs_ctl_get_timeouts(struct kvs_net *kn, u32 secs[KVS_CTL_TIMEOUTS])
+{
+	int i;
+
+	for (i = 0; i < KVS_CTL_TIMEOUTS; i++)
+		secs[i] = READ_ONCE(*timeout_slot(kn, i)) / HZ;
+}
+
+/*
+ * Seconds, 0 for unchanged; all or nothing: a value past INT_MAX / HZ
+ * (or negative, from the sockopt ints) fails with -EINVAL before any
+ * changes.  kvs_net.lock held.
+ */
+int kvs_ctl_set_timeouts(struct kvs_net *kn, const u32 secs[KVS_CTL_TIMEOUTS])
+{
+	int i;
+
+	for (i = 0; i < KVS_CTL_TIMEOUTS; i++)
+		if (secs[i] > INT_MAX / HZ)
+			return -EINVAL;
+	for (i = 0; i < KVS_CTL_TIMEOUTS; i++)
+		if (secs[i])
+			WRITE_ONCE(*timeout_slot(kn, i), secs[i] * HZ);
+	return 0;
+}
+
+/*
+ * kvs has no connection sync daemon yet.  A start request is checked as
+ * the in-tree module checks it, so a bad one fails the same way; a good
+ * one is not supported.  Stopping finds nothing running.
+ */
+int kvs_ctl_daemon_start(struct net *net, const char *ifname, u32 state)
+{
+	bool found;
+
+	rcu_read_lock();
+	found = dev_get_by_name_rcu(net, ifname);
+	rcu_read_unlock();
+	if (!found)
+		return -ENODEV;
+	if (state != IP_VS_STATE_MASTER && state != IP_VS_STATE_BACKUP)
+		return -EINVAL;
+	return -EOPNOTSUPP;
+}
+
+int kvs_ctl_daemon_stop(u32 state)
+{
+	if (state == IP_VS_STATE_MASTER || state == IP_VS_STATE_BACKUP)
+		return -ESRCH;
+	return -EINVAL;
+}

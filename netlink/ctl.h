@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Control operations shared by the control-plane front ends: the IPVS
+ * genetlink family (genl.c) and the legacy sockopt interface
+ * (sockopt.c).  Each front end parses its wire format into kvs_*_conf,
+ * then calls these.
+ */
+#ifndef _KVS_CTL_H
+#define _KVS_CTL_H
+
+#include "genl.h"
+
+enum kvs_ctl_op {
+	KVS_CTL_NEW,
+	KVS_CTL_SET,
+	KVS_CTL_DEL,
+};
+
+/* The timeouts of ipvsadm --set, in its order. */
+enum {
+	KVS_CTL_TIMEOUT_TCP,
+	KVS_CTL_TIMEOUT_TCP_FIN,
+	KVS_CTL_TIMEOUT_UDP,
+	KVS_CTL_TIMEOUTS,
+};
+
+int kvs_ctl_service(struct kvs_net *kn, enum kvs_ctl_op op,
+		    struct kvs_service_conf *c, u32 mask);
+int kvs_ctl_dest(struct kvs_service *svc, enum kvs_ctl_op op,
+		 struct kvs_dest_conf *d);
+int kvs_ctl_zero(struct kvs_net *kn, const struct kvs_service_key *key);
+void kvs_ctl_get_timeouts(struct kvs_net *kn, u32 secs[KVS_CTL_TIMEOUTS]);
+int kvs_ctl_set_timeouts(struct kvs_net *kn, const u32 secs[KVS_CTL_TIMEOUTS]);
+int kvs_ctl_daemon_start(struct net *net, const char *ifname, u32 state);
+int kvs_ctl_daemon_stop(u32 state);
+
+#endif /* _KVS_CTL_H */
