@@ -1,0 +1,388 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The benchmark workloads, run inside one test host by scripts/bench: the e2e topology, kvs_load servers in the backends, and each workload for KVS_BENCH_ROUNDS rounds.
+#
+# KVS_BENCH_BALANCER is kvs, intree (the IPVS under test, as vmrun
+# booted it) or none (plain routing: the client talks straight to a
+# backend).  Each measurement is one line
+#	RESULT <row> <round> <value>
+# or "SKIP <row> <reason>"; scripts/bench turns them into the table.
+# Sanity checks ("ok"/"not ok", lib.sh) assert that traffic really
+# crossed the director and, with a balancer, its counters moved.
+# shellcheck source-path=SCRIPTDIR source=../e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+BAL=${KVS_BENCH_BALANCER:-$KVS_IPVS}
+ROUNDS=${KVS_BENCH_ROUNDS:-3}
+SECS=${KVS_BENCH_SECS:-3}
+# Which groups run: crr udp bulk svc cp conn (all by default).
+GROUPS_RUN=" ${KVS_BENCH_GROUPS:-crr udp bulk svc cp conn} "
+SCALES=${KVS_BENCH_SCALES:-1 1000 10000 100000}
+FLOWS=${KVS_BENCH_FLOWS:-1000000}
+NEWFLOWS=${KVS_BENCH_NEWFLOWS:-20000}
+CP_SERVICES=${KVS_BENCH_CP_SERVICES:-10000}
+LOAD=$PWD/kvs_load
+NPROC=4
+
+# Ports: NAT services and the servers behind them use the same port;
+# direct routing servers listen on the VIP itself, one port up, so that
+# only a packet still addressed to the VIP reaches them.
+TCP_PORT=8000
+UDP_PORT=9000
+BULK_PORT=5201
+
+if [[ $BAL == none ]]; then
+	# Nothing to load: the director only routes.
+	ipvs_ready() { :; }
+fi
+
+result() {
+	echo "RESULT $1 $2 $3"
+}
+
+skip() {
+	echo "SKIP $1 $2"
+}
+
+group() {
+	[[ $GROUPS_RUN == *" $1 "* ]]
+}
+
+# ---- topology: lib.sh's, with 16 backend addresses over A and B
+
+topo_up
+EXTRA_IPS=()
+for i in $(seq 3 16); do
+	ip=10.0.2.$((10 + i))
+	if ((i % 2)); then b=A; else b=B; fi
+	on_backend "$b" ip addr add "$ip/24" dev eth0
+	EXTRA_IPS+=("$ip")
+done
+# Direct routing: the VIP on each backend's loopback, never answered
+# for by ARP (the usual real-server setup).
+for b in A B; do
+	on_backend "$b" ip addr add "$VIP/32" dev lo
+	on_backend "$b" sysctl -qw net.ipv4.conf.all.arp_ignore=1 \
+		net.ipv4.conf.all.arp_announce=2
+done
+# Their replies, from the VIP, are routed back by the director, which
+# must take a packet from one of its own addresses for that.
+on_director sysctl -qw "net.ipv4.conf.${TOPO_PREFIX}br.accept_local=1"
+DESTS2=("${BACKEND_IP[A]}" "${BACKEND_IP[B]}")
+DESTS16=("${DESTS2[@]}" "${EXTRA_IPS[@]}")
+
+for b in A B; do
+	bg_start "srv-$b" "${NS_BACKEND[$b]}" "$LOAD" server $TCP_PORT $NPROC
+	bg_start "srvdr-$b" "${NS_BACKEND[$b]}" "$LOAD" server $((TCP_PORT + 1)) $NPROC "$VIP"
+	bg_start "sink-$b" "${NS_BACKEND[$b]}" "$LOAD" sink $UDP_PORT
+	bg_start "sinkdr-$b" "${NS_BACKEND[$b]}" "$LOAD" sink $((UDP_PORT + 1)) "$VIP"
+	bg_start "iperf-$b" "${NS_BACKEND[$b]}" iperf3 -s -p $BULK_PORT
+	bg_start "iperfdr-$b" "${NS_BACKEND[$b]}" iperf3 -s -p $((BULK_PORT + 1)) -B "$VIP"
+done
+for b in A B; do
+	for p in $TCP_PORT $((TCP_PORT + 1)) $BULK_PORT $((BULK_PORT + 1)); do
+		wait_listen "${NS_BACKEND[$b]}" tcp "$p"
+	done
+	for p in $UDP_PORT $((UDP_PORT + 1)); do
+		wait_listen "${NS_BACKEND[$b]}" udp "$p"
+	done
+done
+log "balancer: $BAL, $ROUNDS rounds of ${SECS}s"
+
+# ---- measuring
+
+# Packets the director delivered to the backends so far (no exec).
+delivered() {
+	local n sum=0 b
+	for b in A B; do
+		read -r n <"/sys/class/net/${TOPO_PREFIX}to-$b/statistics/tx_packets"
+		sum=$((sum + n))
+	done
+	echo "$sum"
+}
+
+# rate COUNT START END: COUNT per second, one decimal.
+rate() {
+	awk -v n="$1" -v s="$2" -v e="$3" 'BEGIN { printf "%.1f", n / (e - s) }'
+}
+
+# crr ROW TARGET: connections per second over SECS, NPROC clients.
+measure_crr() {
+	local row=$1 target=$2 r out conns errors
+	for r in $(seq "$ROUNDS"); do
+		out=$(on_client "$LOAD" crr "$target" $NPROC "$SECS")
+		read -r _ conns _ errors _ _ _ _ <<<"$out"
+		if ((conns > 0)); then
+			ok "$row round $r: $out"
+			result "$row" "$r" "$(awk -v c="$conns" -v s="$SECS" 'BEGIN { printf "%.1f", c / s }')"
+		else
+			not_ok "$row round $r: no connection completed" "$out"
+		fi
+		((errors * 100 <= conns)) ||
+			not_ok "$row round $r: over 1% of the connections failed" "$out"
+	done
+}
+
+# udp ROW TARGET: 64-byte packets per second of one flow, as delivered
+# to the backends, over SECS (after half a second of warm-up).
+measure_udp() {
+	local row=$1 target=$2 r pid n0 n1 t0 t1 pps
+	for r in $(seq "$ROUNDS"); do
+		on_client "$LOAD" blast "$target" $((SECS + 1)) 64 >/dev/null &
+		pid=$!
+		sleep 0.5
+		n0=$(delivered)
+		t0=$EPOCHREALTIME
+		sleep "$SECS"
+		n1=$(delivered)
+		t1=$EPOCHREALTIME
+		wait "$pid"
+		pps=$(rate $((n1 - n0)) "$t0" "$t1")
+		expect_cmp "$row round $r: packets reach a backend ($pps/s)" $((n1 - n0)) -gt 0
+		result "$row" "$r" "$pps"
+	done
+}
+
+# bulk ROW ADDR PORT: iperf3 throughput (Mbit/s, as received) over SECS.
+measure_bulk() {
+	local row=$1 addr=$2 port=$3 r out mbps
+	for r in $(seq "$ROUNDS"); do
+		out=$(on_client iperf3 -c "$addr" -p "$port" -t "$SECS" -f m 2>&1) || true
+		mbps=$(awk '/receiver/ { print $(NF - 2) }' <<<"$out" | tail -n1)
+		if [[ $mbps =~ ^[0-9.]+$ ]]; then
+			ok "$row round $r: $mbps Mbit/s"
+			result "$row" "$r" "$mbps"
+		else
+			not_ok "$row round $r: iperf3 reported no throughput" "$out"
+		fi
+	done
+}
+
+# Source addresses for the raw flow sender: a fresh one per burst, so
+# that each burst opens new connections.
+NEXT_SRC=100
+# newflows TARGET COUNT: sends COUNT new one-packet UDP flows and sets
+# FLOW_RATE to the flows per second delivered to the backends.
+FLOW_RATE=
+newflows() {
+	local target=$1 count=$2 n0 n1 t0 t1 src out
+	src=10.0.1.$NEXT_SRC
+	NEXT_SRC=$((NEXT_SRC + (count + 64511) / 64512))
+	n0=$(delivered)
+	t0=$EPOCHREALTIME
+	out=$(on_client "$LOAD" flows "$src" "$target" "$count")
+	t1=$EPOCHREALTIME
+	sleep 0.3
+	n1=$(delivered)
+	log "flows from $src: $out, $((n1 - n0)) delivered"
+	FLOW_RATE=$(rate $((n1 - n0)) "$t0" "$t1")
+}
+
+measure_newflows() {
+	local row=$1 target=$2 r
+	for r in $(seq "$ROUNDS"); do
+		newflows "$target" "$NEWFLOWS"
+		expect_cmp "$row round $r: new flows reach the backends ($FLOW_RATE/s)" \
+			"${FLOW_RATE%.*}" -gt 0
+		result "$row" "$r" "$FLOW_RATE"
+	done
+}
+
+# timed CMD...: runs CMD (output discarded) and prints its wall time in ms.
+timed() {
+	local t0=$EPOCHREALTIME
+	"$@" >/dev/null || return 1
+	awk -v s="$t0" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", (e - s) * 1000 }'
+}
+
+# ---- services
+
+# service PROTO(-t|-u) VIP:PORT SCHED FWD(-m|-g) DPORT DEST...: one
+# service and its dests, in one ipvsadm-restore.
+service() {
+	local proto=$1 svc=$2 sched=$3 fwd=$4 dport=$5 d
+	shift 5
+	{
+		echo "-A $proto $svc -s $sched"
+		for d in "$@"; do
+			echo "-a $proto $svc -r $d:$dport $fwd -w 1"
+		done
+	} | on_director ipvsadm-restore
+}
+
+# The forwarding methods to measure: NAT, and direct routing when the
+# balancer takes -g and delivers to the VIP (a balancer that accepts the
+# flag but rewrites the address does not reach the VIP-bound servers).
+FWDS=(nat)
+if [[ $BAL == none ]]; then
+	:
+elif ! service -t "$VIP:$((TCP_PORT + 1))" rr -g $((TCP_PORT + 1)) "${DESTS2[@]}" 2>/dev/null; then
+	skip dr "ipvsadm -g refused"
+elif ! out=$(on_client "$LOAD" crr "$VIP:$((TCP_PORT + 1))" 1 1) ||
+	[[ $out != "conns "[1-9]* ]]; then
+	skip dr "direct routing did not reach the VIP on the backends: $out"
+else
+	FWDS+=(dr)
+fi
+on_director ipvsadm -C 2>/dev/null || true
+
+# with_service FWD NB PROTO PORT SCHED: the VIP service for a workload,
+# NAT (-m, servers on PORT) or direct routing (-g, servers on PORT + 1),
+# over NB dests; prints the VIP:PORT to send to.
+with_service() {
+	local fwd=$1 nb=$2 proto=$3 port=$4 sched=$5 flag=-m dests
+	if [[ $fwd == dr ]]; then
+		flag=-g
+		port=$((port + 1))
+	fi
+	if ((nb == 2)); then dests=("${DESTS2[@]}"); else dests=("${DESTS16[@]}"); fi
+	on_director ipvsadm -C
+	service "$proto" "$VIP:$port" "$sched" "$flag" "$port" "${dests[@]}"
+	echo "$VIP:$port"
+}
+
+# Counters of the balancer must have moved for the traffic measured.
+expect_conns() {
+	local row=$1 svc=$2 conns
+	conns=$(ipvs_stat conns "$svc")
+	expect_cmp "$row: the balancer counted connections ($conns)" "${conns:-0}" -gt 0
+}
+
+# ---- workloads
+
+# per_fwd ROW MEASURE PROTO PORT SCHED: rows ROW-FWD-NB (crr-nat-2 ...)
+# measured by measure_MEASURE ROW VIP:PORT; without a balancer, one row
+# ROW-direct to a backend, the ceiling for all of them.
+per_fwd() {
+	local row=$1 measure=measure_$2 proto=$3 port=$4 sched=$5 fwd nb svc
+	if [[ $BAL == none ]]; then
+		"$measure" "$row-direct" "${BACKEND_IP[A]}:$port"
+		return
+	fi
+	for fwd in "${FWDS[@]}"; do
+		for nb in 2 16; do
+			svc=$(with_service "$fwd" "$nb" "$proto" "$port" "$sched")
+			"$measure" "$row-$fwd-$nb" "$svc"
+			expect_conns "$row-$fwd-$nb" "$svc"
+		done
+	done
+}
+
+measure_bulk_at() {
+	measure_bulk "$1" "${2%:*}" "${2##*:}"
+}
+
+group crr && per_fwd crr crr -t $TCP_PORT rr
+group udp && per_fwd udp udp -u $UDP_PORT rr
+# sh: iperf3's control and data connections go to the same server.
+group bulk && per_fwd bulk bulk_at -t $BULK_PORT sh
+
+# Per-packet cost against the number of services: an established flow
+# (udp) and new one-packet flows (newflow) to one service among N.
+if group svc && [[ $BAL == none ]]; then
+	measure_newflows newflow-direct "${BACKEND_IP[A]}:$UDP_PORT"
+elif group svc; then
+	on_director ipvsadm -C
+	# New flows expire soon, so that they do not pile up between rows.
+	on_director ipvsadm --set 0 0 5
+	svc=$(with_service nat 2 -u $UDP_PORT rr)
+	have=1
+	for n in $SCALES; do
+		if ((n > have)); then
+			# Filler UDP services on other addresses (10.200.0.1 ...),
+			# over netlink in batches: ipvsadm -R costs a process
+			# round trip per line, minutes for 100,000 under emulation.
+			out=$(on_director "$LOAD" services "$have" $((n - have)))
+			log "added services $have..$((n - 1)): $out"
+			have=$n
+		fi
+		measure_udp "svc-$n" "$svc"
+		measure_newflows "svcnew-$n" "$svc"
+	done
+	on_director ipvsadm -C
+	on_director ipvsadm --set 0 0 300
+fi
+
+# Control plane: ipvsadm-restore of CP_SERVICES services x 4 dests, then
+# ipvsadm -S -n and -L -n of that table.
+if group cp && [[ $BAL != none ]]; then
+	conf=$WORK/cp.conf
+	awk -v n="$CP_SERVICES" 'BEGIN {
+		for (i = 0; i < n; i++) {
+			s = sprintf("10.%d.%d.%d:80", 200 + int(i / 65536),
+				    int(i / 256) % 256, i % 256)
+			printf "-A -t %s -s wlc\n", s
+			for (d = 11; d <= 14; d++)
+				printf "-a -t %s -r 10.0.2.%d:8080 -m -w 1\n", s, d
+		}
+	}' >"$conf"
+	for r in $(seq "$ROUNDS"); do
+		on_director ipvsadm -C
+		result cp-restore "$r" "$(timed on_director ipvsadm-restore <"$conf")"
+		expect_eq "cp round $r: $CP_SERVICES services restored" "$CP_SERVICES" \
+			"$(on_director ipvsadm -S -n | grep -c '^-A')"
+		result cp-save "$r" "$(timed on_director ipvsadm -S -n)"
+		result cp-list "$r" "$(timed on_director ipvsadm -L -n)"
+	done
+	on_director ipvsadm -C
+fi
+
+# Connection table scale: FLOWS one-packet UDP flows held at once
+# (timeout 300 s), memory per connection, then the established-flow
+# rate with the table full.
+# Bytes in the slab cache $1: objects x slot size.  SLUB merges caches
+# of one geometry (ip_vs_conn and kvs_conn both disappear from
+# /proc/slabinfo), so this counts the merged cache, whose growth while
+# the table fills is the connections'.
+slab_bytes() {
+	local d=/sys/kernel/slab/$1 objs size
+	[[ -r $d/objects && -r $d/slab_size ]] || return 0
+	read -r objs _ <"$d/objects"
+	read -r size <"$d/slab_size"
+	echo $((objs * size))
+}
+mem_free_kb() {
+	awk '$1 == "MemFree:" { print $2 }' /proc/meminfo
+}
+if group conn && [[ $BAL == none ]]; then
+	# The ceiling of the insertion rate: new flows straight to a backend.
+	measure_newflows conn-insert-direct "${BACKEND_IP[A]}:$UDP_PORT"
+elif group conn; then
+	svc=$(with_service nat 2 -u $UDP_PORT rr)
+	cache=kvs_conn
+	[[ $BAL == intree ]] && cache=ip_vs_conn
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	free0=$(mem_free_kb)
+	slab0=$(slab_bytes "$cache")
+	newflows "$svc" "$FLOWS"
+	result conn-insert 1 "$FLOW_RATE"
+	# A second pass fills what the first dropped (a full backlog).
+	conns=$(ipvs_conns "$svc" "${BACKEND_IP[A]}:$UDP_PORT" | awk '{ print $2 }')
+	conns=$((conns + $(ipvs_conns "$svc" "${BACKEND_IP[B]}:$UDP_PORT" | awk '{ print $2 }')))
+	log "$conns connections after the first pass"
+	if ((conns < FLOWS)); then
+		NEXT_SRC=$((NEXT_SRC - (FLOWS + 64511) / 64512))
+		newflows "$svc" "$FLOWS"
+		conns=$(ipvs_conns "$svc" "${BACKEND_IP[A]}:$UDP_PORT" | awk '{ print $2 }')
+		conns=$((conns + $(ipvs_conns "$svc" "${BACKEND_IP[B]}:$UDP_PORT" | awk '{ print $2 }')))
+	fi
+	expect_cmp "conn: at least 95% of $FLOWS connections held ($conns)" \
+		$((conns * 100)) -ge $((FLOWS * 95))
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	free1=$(mem_free_kb)
+	slab1=$(slab_bytes "$cache")
+	result conn-mem 1 "$(awk -v a="$free0" -v b="$free1" -v n="$conns" \
+		'BEGIN { printf "%.1f", (a - b) * 1024 / n }')"
+	if [[ -n $slab0 && -n $slab1 ]]; then
+		result conn-slab 1 "$(awk -v a="$slab0" -v b="$slab1" -v n="$conns" \
+			'BEGIN { printf "%.1f", (b - a) / n }')"
+	else
+		skip conn-slab "no /sys/kernel/slab/$cache"
+	fi
+	log "$cache: object_size $(cat "/sys/kernel/slab/$cache/object_size" 2>/dev/null)," \
+		"slab_size $(cat "/sys/kernel/slab/$cache/slab_size" 2>/dev/null)," \
+		"aliases $(cat "/sys/kernel/slab/$cache/aliases" 2>/dev/null)"
+	measure_udp conn-lookup "$svc"
+fi

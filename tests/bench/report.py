@@ -1,0 +1,272 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The benchmark report, from the logs scripts/bench leaves in out/bench/.
+
+Reads every "RESULT row round value" line of none.log, intree.log and
+kvs.log, takes the median of each row's rounds, and writes results.csv
+(every round), bench.csv (the medians and ratios), table.md, bench.png
+(gnuplot), and prints the table.  With --readme FILE, replaces the text
+between the bench markers of FILE with the table and the machine.
+
+    report.py OUTDIR [--readme README.md --chart-copy docs/bench.png]
+"""
+import argparse
+import csv
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+
+CONFIGS = ("none", "intree", "kvs")
+
+# Row id -> (description, unit, higher is better, the no-balancer row).
+SIZES = {"2": "2 backends", "16": "16 backends"}
+FWDS = {"nat": "NAT", "dr": "DR"}
+
+
+def catalog():
+    rows = []
+    for kind, what, unit, direct in (
+            ("crr", "TCP connections/s (connect, request, reply, close)",
+             "conn/s", "crr-direct"),
+            ("udp", "UDP 64-byte packets/s, one flow", "pkt/s", "udp-direct"),
+            ("bulk", "TCP bulk throughput (iperf3, sh scheduler)", "Mbit/s",
+             "bulk-direct")):
+        for fwd in FWDS:
+            for nb in SIZES:
+                rows.append((f"{kind}-{fwd}-{nb}",
+                             f"{what}, {FWDS[fwd]}, {SIZES[nb]}", unit, True,
+                             direct))
+    for n in ("1", "1000", "10000", "100000"):
+        label = f"{int(n):,} service" + ("s" if n != "1" else "")
+        rows.append((f"svc-{n}", f"UDP packets/s of one flow, {label}",
+                     "pkt/s", True, "udp-direct"))
+    for n in ("1", "1000", "10000", "100000"):
+        label = f"{int(n):,} service" + ("s" if n != "1" else "")
+        rows.append((f"svcnew-{n}",
+                     f"new UDP flows/s (one packet each), {label}",
+                     "flow/s", True, "newflow-direct"))
+    rows += [
+        ("conn-insert", "new UDP flows/s while filling 1,000,000 connections",
+         "flow/s", True, "conn-insert-direct"),
+        ("conn-lookup", "UDP packets/s of one flow, 1,000,000 connections held",
+         "pkt/s", True, "udp-direct"),
+        ("conn-mem", "memory per connection (MemFree drop / connections)",
+         "bytes", False, None),
+        ("conn-slab", "slab memory per connection (/proc/slabinfo)", "bytes",
+         False, None),
+        ("cp-restore", "ipvsadm-restore, 10,000 services x 4 dests", "ms",
+         False, None),
+        ("cp-save", "ipvsadm -S -n of that table", "ms", False, None),
+        ("cp-list", "ipvsadm -L -n of that table", "ms", False, None),
+    ]
+    return rows
+
+
+def read_logs(outdir):
+    """{config: {row: [values]}} and {config: {row: reason}} for skips."""
+    results, skips = {}, {}
+    for cfg in CONFIGS:
+        results[cfg], skips[cfg] = {}, {}
+        path = os.path.join(outdir, f"{cfg}.log")
+        if not os.path.exists(path):
+            continue
+        with open(path, errors="replace") as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) == 4 and parts[0] == "RESULT":
+                    try:
+                        results[cfg].setdefault(parts[1], []).append(float(parts[3]))
+                    except ValueError:
+                        pass
+                elif len(parts) >= 2 and parts[0] == "SKIP":
+                    skips[cfg][parts[1]] = " ".join(parts[2:])
+    return results, skips
+
+
+def fmt(v):
+    if v is None:
+        return "-"
+    if v >= 100:
+        return f"{v:,.0f}"
+    return f"{v:.1f}"
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def build(outdir):
+    results, skips = read_logs(outdir)
+    med = {c: {r: statistics.median(v) for r, v in results[c].items()}
+           for c in CONFIGS}
+    table = []
+    for row, desc, unit, higher, direct in catalog():
+        if not any(row in med[c] for c in ("intree", "kvs")):
+            continue
+        intree = med["intree"].get(row)
+        kvs = med["kvs"].get(row)
+        none = med["none"].get(direct) if direct else None
+        table.append({
+            "row": row, "what": desc, "unit": unit,
+            "better": "higher" if higher else "lower",
+            "none": none, "intree": intree, "kvs": kvs,
+            "kvs/intree": ratio(kvs, intree), "kvs/none": ratio(kvs, none),
+            "rounds": len(results["kvs"].get(row, [])),
+        })
+    with open(os.path.join(outdir, "results.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["config", "row", "round", "value"])
+        for cfg in CONFIGS:
+            for row, vals in sorted(results[cfg].items()):
+                for i, v in enumerate(vals, 1):
+                    w.writerow([cfg, row, i, v])
+    with open(os.path.join(outdir, "bench.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        keys = ["row", "what", "unit", "better", "none", "intree", "kvs",
+                "kvs/intree", "kvs/none", "rounds"]
+        w.writerow(keys)
+        for t in table:
+            w.writerow(["" if t[k] is None else
+                        (f"{t[k]:.3f}" if isinstance(t[k], float) else t[k])
+                        for k in keys])
+    return table, skips
+
+
+def markdown(table, skips, machine):
+    lines = [
+        "| workload | unit | no balancer | in-tree IPVS | kvs | kvs/in-tree | kvs/no balancer |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for t in table:
+        arrow = "↑" if t["better"] == "higher" else "↓"
+        r1 = "-" if t["kvs/intree"] is None else f"{t['kvs/intree']:.2f}"
+        r2 = "-" if t["kvs/none"] is None else f"{t['kvs/none']:.2f}"
+        kvs = fmt(t["kvs"])
+        if t["kvs"] is None:
+            reason = skips["kvs"].get(t["row"].split("-")[1], "") or \
+                skips["kvs"].get(t["row"], "")
+            kvs = "n/a" + (f" ({reason})" if reason else "")
+        lines.append(f"| {t['what']} | {t['unit']} {arrow} | {fmt(t['none'])} "
+                     f"| {fmt(t['intree'])} | {kvs} | {r1} | {r2} |")
+    notes = []
+    for cfg in CONFIGS:
+        for row, why in sorted(skips[cfg].items()):
+            notes.append(f"- {cfg}: {row} skipped: {why}")
+    text = "\n".join(lines) + "\n"
+    if notes:
+        text += "\n" + "\n".join(notes) + "\n"
+    if machine:
+        text += ("\nMeasured " + machine.get("date", "?") + " on "
+                 + machine.get("cpu", "?") + ", " + machine.get("cores", "?")
+                 + " cores; guest: Debian 6.1 under " + machine.get("qemu", "QEMU")
+                 + " (TCG, 2 vCPUs); medians of " + machine.get("rounds", "?")
+                 + " rounds; the whole run took " + machine.get("seconds", "?")
+                 + " s.")
+        if machine.get("quick") == "1":
+            text += " **Quick run (--quick): one short round, small scales.**"
+        text += "\n"
+    return text
+
+
+def chart(table, outdir):
+    """Grouped bars: kvs against in-tree and no balancer, > 1 is kvs better."""
+    data = os.path.join(outdir, "chart.dat")
+    png = os.path.join(outdir, "bench.png")
+    points = []
+    for t in table:
+        r1, r2 = t["kvs/intree"], t["kvs/none"]
+        if r1 is None and r2 is None:
+            continue
+        if t["better"] == "lower":
+            r1 = 1 / r1 if r1 else None
+            r2 = 1 / r2 if r2 else None
+        points.append((t["row"], r1, r2))
+    if not points or not shutil.which("gnuplot"):
+        return None
+    n = len(points)
+    with open(data, "w") as f:
+        for row, r1, r2 in points:
+            f.write(f'"{row}" {r1 or 0:.3f} {r2 or 0:.3f}\n')
+    series = "'%s' using 2:xtic(1) title 'kvs vs in-tree'" % data
+    if any(r2 for _, _, r2 in points):
+        series += ", '' using 3 title 'kvs vs no balancer'"
+    script = f"""
+set terminal pngcairo size {max(900, 40 * n)},520 noenhanced
+set output '{png}'
+set title 'kvs relative to in-tree IPVS and to no balancer (above 1: kvs better)'
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set boxwidth 0.9
+set xtics rotate by -45 scale 0
+set yrange [0:*]
+set grid ytics
+set key top right
+set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 2
+plot {series}
+"""
+    try:
+        subprocess.run(["gnuplot"], input=script, text=True, check=True,
+                       capture_output=True)
+    except subprocess.CalledProcessError as e:
+        print("report: gnuplot failed:", e.stderr.strip(), file=sys.stderr)
+        return None
+    return png
+
+
+BEGIN = "<!-- bench:begin (scripts/bench --readme writes this part) -->"
+END = "<!-- bench:end -->"
+
+
+def update_readme(path, text):
+    with open(path) as f:
+        readme = f.read()
+    if BEGIN not in readme or END not in readme:
+        print(f"report: no bench markers in {path}: not updated", file=sys.stderr)
+        return False
+    head, rest = readme.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    with open(path, "w") as f:
+        f.write(head + BEGIN + "\n" + text + END + tail)
+    return True
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("outdir")
+    ap.add_argument("--readme")
+    ap.add_argument("--chart-copy")
+    args = ap.parse_args()
+    table, skips = build(args.outdir)
+    if not table:
+        print("report: no results in", args.outdir, file=sys.stderr)
+        return 1
+    machine = {}
+    mpath = os.path.join(args.outdir, "machine.txt")
+    if os.path.exists(mpath):
+        with open(mpath) as f:
+            for line in f:
+                k, _, v = line.rstrip("\n").partition(" ")
+                machine[k] = v
+    text = markdown(table, skips, machine)
+    with open(os.path.join(args.outdir, "table.md"), "w") as f:
+        f.write(text)
+    print(text, end="")
+    png = chart(table, args.outdir)
+    print(f"report: {args.outdir}/bench.csv, results.csv, table.md"
+          + (f", {os.path.basename(png)}" if png else " (no chart)"))
+    if args.readme:
+        if png and args.chart_copy:
+            os.makedirs(os.path.dirname(args.chart_copy), exist_ok=True)
+            shutil.copyfile(png, args.chart_copy)
+        if update_readme(args.readme, text):
+            print(f"report: {args.readme} updated")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
