@@ -276,6 +276,8 @@ static unsigned int kvs_hook(void *priv, struct sk_buff *skb,
 	}
 	if (iph.fragment)
 		return NF_ACCEPT;
+	if (iph.protocol == (iph.af == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP))
+		return kvs_icmp_hook(kn, skb, &iph, state->hook);
 	pp = kvs_proto_find(iph.protocol);
 	if (!pp)
 		return NF_ACCEPT;

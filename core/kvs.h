@@ -558,6 +558,8 @@ struct kvs_iph {
 int kvs_parse_ipv4(const struct sk_buff *skb, struct kvs_iph *iph);
 /* IPv6, ICMP and fwmark (v6 helper): the IPv6 parser. */
 int kvs_parse_ipv6(const struct sk_buff *skb, struct kvs_iph *iph);
+int kvs_parse_quote(const struct sk_buff *skb, unsigned int off, u16 af,
+		    struct kvs_iph *iph);
 struct kvs_tuple;
 void kvs_tuple_from_iph(struct kvs_tuple *t, const struct kvs_iph *iph);
 
@@ -769,6 +771,11 @@ enum kvs_icmp_error {
 
 void kvs_icmp_send_error(struct sk_buff *skb, u16 af, enum kvs_icmp_error what,
 			 u32 info);
+unsigned int kvs_icmp_hook(struct kvs_net *kn, struct sk_buff *skb,
+			   const struct kvs_iph *iph, unsigned int hooknum);
+int kvs_icmp_nat(struct sk_buff *skb, const struct kvs_iph *iph,
+		 const struct kvs_iph *ciph, const struct kvs_conn *cp,
+		 bool to_client);
 
 /*
  * Direct routing, tunnels and local delivery (xmit/dr.c, tunnel.c,

@@ -15,11 +15,19 @@
 #include "kvs.h"
 
 /*
+ * The first bytes of a transport header an ICMP error quotes: RFC 792
+ * promises 8, which hold the ports of TCP, UDP and SCTP.
+ */
+#define QUOTE_MIN_L4	8
+
+/*
  * Check that the transport header of a TCP, UDP or SCTP packet lies
- * within @end and read its ports; other protocols carry none.
+ * within @end and read its ports; other protocols carry none.  In a
+ * @quote (the packet an ICMP error carries) only QUOTE_MIN_L4 bytes need
+ * to be there.
  */
 static int parse_ports(const struct sk_buff *skb, struct kvs_iph *iph,
-		       unsigned int end)
+		       unsigned int end, bool quote)
 {
 	const struct tcphdr *th;
 	struct tcphdr _th;
@@ -40,9 +48,11 @@ static int parse_ports(const struct sk_buff *skb, struct kvs_iph *iph,
 	default:
 		return 0;
 	}
+	if (quote)
+		need = QUOTE_MIN_L4;
 	if (iph->thoff + need > end)
 		return -EINVAL;
-	if (iph->protocol == IPPROTO_TCP) {
+	if (iph->protocol == IPPROTO_TCP && !quote) {
 		th = skb_header_pointer(skb, iph->thoff, sizeof(_th), &_th);
 		if (!th || th->doff < 5 || iph->thoff + th->doff * 4 > end)
 			return -EINVAL;
@@ -56,13 +66,13 @@ static int parse_ports(const struct sk_buff *skb, struct kvs_iph *iph,
 }
 
 /*
- * Fill @iph from an IPv4 packet whose network header is at
- * skb_network_offset().  Returns 0, or -EINVAL when the IP header or the
- * transport header of a TCP/UDP/SCTP first fragment does not fit.
+ * Fill @iph from the IPv4 header at @nhoff: the packet's own, or the one
+ * an ICMP error quotes (@quote), which is cut short: its length field
+ * tells what was sent, not what is quoted, and the quote ends with @skb.
  */
-int kvs_parse_ipv4(const struct sk_buff *skb, struct kvs_iph *iph)
+static int parse_ipv4(const struct sk_buff *skb, unsigned int nhoff,
+		      struct kvs_iph *iph, bool quote)
 {
-	unsigned int nhoff = skb_network_offset(skb);
 	const struct iphdr *ip;
 	struct iphdr _ip;
 	unsigned int hlen, tot;
@@ -76,6 +86,8 @@ int kvs_parse_ipv4(const struct sk_buff *skb, struct kvs_iph *iph)
 	/* BIG TCP (6.3+) GSO packets carry 0 and their length in the skb. */
 	if (!tot && skb_is_gso(skb))
 		tot = skb->len - nhoff;
+	if (quote && tot >= hlen)
+		tot = min(tot, skb->len - nhoff);
 	if (tot < hlen || nhoff + tot > skb->len)
 		return -EINVAL;
 
@@ -89,21 +101,31 @@ int kvs_parse_ipv4(const struct sk_buff *skb, struct kvs_iph *iph)
 	if (iph->fragment)
 		return 0;
 
-	return parse_ports(skb, iph, nhoff + tot);
+	return parse_ports(skb, iph, nhoff + tot, quote);
 }
 
 /*
- * Fill @iph from an IPv6 packet whose network header is at
- * skb_network_offset(), walking its extension headers to the transport
- * one with the kernel's ipv6_skip_exthdr().  A packet that is not the
+ * Fill @iph from an IPv4 packet whose network header is at
+ * skb_network_offset().  Returns 0, or -EINVAL when the IP header or the
+ * transport header of a TCP/UDP/SCTP first fragment does not fit.
+ */
+int kvs_parse_ipv4(const struct sk_buff *skb, struct kvs_iph *iph)
+{
+	return parse_ipv4(skb, skb_network_offset(skb), iph, false);
+}
+
+/*
+ * Fill @iph from the IPv6 header at @nhoff (the packet's own, or a @quote
+ * as for IPv4), walking its extension headers to the transport one with
+ * the kernel's ipv6_skip_exthdr().  A packet that is not the
  * first fragment is flagged and has no ports.  Returns 0, or -EINVAL when
  * the fixed header, the extension chain or the transport header of a
  * TCP/UDP/SCTP packet does not fit in the payload length.  A chain ending
  * in "no next header" carries nothing to balance and is refused too.
  */
-int kvs_parse_ipv6(const struct sk_buff *skb, struct kvs_iph *iph)
+static int parse_ipv6(const struct sk_buff *skb, unsigned int nhoff,
+		      struct kvs_iph *iph, bool quote)
 {
-	unsigned int nhoff = skb_network_offset(skb);
 	const struct ipv6hdr *ip6;
 	struct ipv6hdr _ip6;
 	unsigned int end;
@@ -120,7 +142,7 @@ int kvs_parse_ipv6(const struct sk_buff *skb, struct kvs_iph *iph)
 	 * BIG TCP GSO packets carry 0 and their length in the skb; a
 	 * jumbogram's hop-by-hop header then lies past @end: refused.
 	 */
-	if (!ip6->payload_len && skb_is_gso(skb))
+	if ((!ip6->payload_len && skb_is_gso(skb)) || quote)
 		end = skb->len;
 	if (end > skb->len)
 		return -EINVAL;
@@ -152,7 +174,25 @@ int kvs_parse_ipv6(const struct sk_buff *skb, struct kvs_iph *iph)
 	iph->protocol = nexthdr;
 	iph->thoff = thoff;
 
-	return parse_ports(skb, iph, end);
+	return parse_ports(skb, iph, end, quote);
+}
+
+int kvs_parse_ipv6(const struct sk_buff *skb, struct kvs_iph *iph)
+{
+	return parse_ipv6(skb, skb_network_offset(skb), iph, false);
+}
+
+/*
+ * Fill @iph from the header an ICMP error quotes at @off, of family @af.
+ * The quote may be cut anywhere after the first QUOTE_MIN_L4 bytes of a
+ * TCP, UDP or SCTP header; a shorter one, or garbage, gives -EINVAL.
+ */
+int kvs_parse_quote(const struct sk_buff *skb, unsigned int off, u16 af,
+		    struct kvs_iph *iph)
+{
+	if (IS_ENABLED(CONFIG_IPV6) && af == AF_INET6)
+		return parse_ipv6(skb, off, iph, true);
+	return parse_ipv4(skb, off, iph, true);
 }
 
 /* The tuple a packet travels on, as the connection table keys it. */

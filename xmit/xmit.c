@@ -91,8 +91,15 @@ unsigned int kvs_xmit_send_ipv4(struct kvs_net *kn, struct sk_buff *skb,
 	}
 	mtu = dst_mtu(&rt->dst);
 	if (exceeds_mtu(skb, mtu)) {
+		/*
+		 * On the output route the (rewritten) destination is not
+		 * ours, so icmp_send() answers from an address of ours;
+		 * the error's LOCAL_OUT hook translates what it quotes.
+		 */
+		skb_dst_drop(skb);
+		skb_dst_set(skb, &rt->dst);
 		kvs_icmp_send_error(skb, AF_INET, KVS_ICMP_TOOBIG, mtu);
-		goto drop_rt;
+		goto drop;
 	}
 
 	skb_orphan(skb);

@@ -460,11 +460,29 @@ start_udp_name() {
 	local port=${1:-9000} fam=${2:-4} b
 	for b in "${BACKENDS[@]}"; do
 		bg_start "${TOPO_PREFIX}udp$fam-$b" "${NS_BACKEND[$b]}" \
-			socat "UDP$fam-RECVFROM:$port,fork" "EXEC:echo $b"
+			socat -t 2 "UDP$fam-RECVFROM:$port,fork" "EXEC:echo $b"
 	done
 	for b in "${BACKENDS[@]}"; do
 		wait_listen "${NS_BACKEND[$b]}" udp "$port"
 	done
+	udp_warm "$port" "$fam"
+}
+
+# udp_warm PORT [4|6]: each backend's UDP server on PORT has answered the
+# director directly (not through IPVS) once, so that the first query of
+# a test does not pay for a cold start on a slow test host.
+udp_warm() {
+	local b ip
+	for b in "${BACKENDS[@]}"; do
+		ip=${BACKEND_IP[$b]}
+		[[ ${2:-4} == 4 ]] || ip="[${BACKEND_IP6[$b]}]"
+		wait_until 20 _udp_answers "$ip" "$1" ||
+			not_ok "backend $b answers UDP on port $1"
+	done
+}
+
+_udp_answers() {
+	[[ -n $(echo warm | on_director socat -t 4 -T 4 - "UDP:$1:$2") ]]
 }
 
 # http_get NS URL: the body, or nothing on failure (bounded by 5 s).

@@ -7,28 +7,12 @@
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-# udp_warm PORT: each backend's UDP server on PORT has answered the
-# director directly once (a socat fork server may drop its very first
-# datagram on a slow test host).
-udp_warm() {
-	local b
-	for b in "${BACKENDS[@]}"; do
-		wait_until 20 _udp_answers "${BACKEND_IP6[$b]}" "$1" ||
-			not_ok "backend $b answers UDP on port $1"
-	done
-}
-
-_udp_answers() {
-	[[ -n $(echo warm | on_director socat -t 2 -T 2 - "UDP6:[$1]:$2") ]]
-}
-
 tsvc="[$VIP6]:80"
 VIP6_FULL=2001:0db8:0000:0000:0000:0000:0000:0100
 usvc="[$VIP6]:53"
 topo_up
 start_http 8000
 start_udp_name 9000 6
-udp_warm 9000
 
 on_director ipvsadm -A -t "$tsvc" -s rr
 on_director ipvsadm -A -u "$usvc" -s rr
@@ -103,9 +87,9 @@ expect_alternation "four UDP queries through [VIP6] alternate" "${replies[@]}"
 
 # ---- UDP: a random datagram is echoed back intact
 for b in "${BACKENDS[@]}"; do
-	bg_start "echo-$b" "${NS_BACKEND[$b]}" socat UDP6-RECVFROM:9001,fork PIPE
+	bg_start "echo-$b" "${NS_BACKEND[$b]}" socat -t 2 UDP6-RECVFROM:9001,fork PIPE
 done
-udp_warm 9001
+udp_warm 9001 6
 on_director ipvsadm -A -u "[$VIP6]:54" -s rr
 for b in "${BACKENDS[@]}"; do
 	on_director ipvsadm -a -u "[$VIP6]:54" -r "[${BACKEND_IP6[$b]}]:9001" -m
