@@ -18,7 +18,8 @@ int kvs_nat_rewrite_ipv4(struct sk_buff *skb, const struct kvs_iph *iph,
 			 const struct kvs_proto *pp, bool src,
 			 __be32 addr, __be16 port)
 {
-	unsigned int end = iph->thoff + pp->csum_offset + sizeof(__sum16);
+	unsigned int end = iph->thoff + max_t(unsigned int, pp->min_hdr,
+					      pp->csum_offset + sizeof(__sum16));
 	struct iphdr *ip;
 	__sum16 *check;
 	__be16 *portp;
@@ -31,6 +32,13 @@ int kvs_nat_rewrite_ipv4(struct sk_buff *skb, const struct kvs_iph *iph,
 	portp = (__be16 *)(skb->data + iph->thoff) + (src ? 0 : 1);
 	check = (__sum16 *)(skb->data + iph->thoff + pp->csum_offset);
 
+	if (pp->nat_csum) {
+		*portp = port;
+		csum_replace4(&ip->check, *addrp, addr);
+		*addrp = addr;
+		pp->nat_csum(skb, iph->thoff);
+		return 0;
+	}
 	/* A UDP checksum of zero means none, and stays none. */
 	if (pp->protocol != IPPROTO_UDP || *check ||
 	    skb->ip_summed == CHECKSUM_PARTIAL) {
