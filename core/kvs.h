@@ -177,6 +177,25 @@ enum kvs_udp_state {
 	KVS_UDP_S_LAST,
 };
 
+/* SCTP association states, in the in-tree order (core/proto_sctp.c). */
+enum kvs_sctp_state {
+	KVS_SCTP_S_NONE,
+	KVS_SCTP_S_INIT1,
+	KVS_SCTP_S_INIT,
+	KVS_SCTP_S_COOKIE_SENT,
+	KVS_SCTP_S_COOKIE_REPLIED,
+	KVS_SCTP_S_COOKIE_WAIT,
+	KVS_SCTP_S_COOKIE,
+	KVS_SCTP_S_COOKIE_ECHOED,
+	KVS_SCTP_S_ESTABLISHED,
+	KVS_SCTP_S_SHUTDOWN_SENT,
+	KVS_SCTP_S_SHUTDOWN_RECEIVED,
+	KVS_SCTP_S_SHUTDOWN_ACK_SENT,
+	KVS_SCTP_S_REJECTED,
+	KVS_SCTP_S_CLOSED,
+	KVS_SCTP_S_LAST,
+};
+
 /*
  * The in-tree sysctls of /proc/sys/net/ipv4/vs/, same names, defaults and
  * meaning.  Plain ints written by proc_dointvec*() and read locklessly
@@ -719,11 +738,18 @@ struct kvs_proto {
 	 * conn_reuse_mode 1, its default)
 	 */
 	bool (*reusable)(const struct kvs_conn *cp);
+	/*
+	 * NAT changed an address or port of a protocol whose checksum is
+	 * not the internet one (SCTP's CRC32c): recompute it.  NULL for
+	 * TCP and UDP, whose checksums are updated incrementally.
+	 */
+	void (*nat_csum)(struct sk_buff *skb, unsigned int thoff);
 };
 
 const struct kvs_proto *kvs_proto_find(u8 protocol);
 extern const struct kvs_proto kvs_proto_tcp;
 extern const struct kvs_proto kvs_proto_udp;
+extern const struct kvs_proto kvs_proto_sctp;
 void kvs_proto_timeouts_init(struct kvs_net *kn);
 void kvs_tcp_timeouts_init(struct kvs_net *kn);
 void kvs_udp_timeouts_init(struct kvs_net *kn);

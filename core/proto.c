@@ -11,6 +11,8 @@ const struct kvs_proto *kvs_proto_find(u8 protocol)
 		return &kvs_proto_tcp;
 	case IPPROTO_UDP:
 		return &kvs_proto_udp;
+	case IPPROTO_SCTP:
+		return &kvs_proto_sctp;
 	default:
 		return NULL;
 	}

@@ -23,6 +23,12 @@ static void nat_rewrite_l4(struct sk_buff *skb, const struct kvs_iph *iph,
 	__be16 *portp = (__be16 *)(skb->data + iph->thoff) + (src ? 0 : 1);
 	__sum16 *check = (__sum16 *)(skb->data + iph->thoff + pp->csum_offset);
 
+	/* A checksum over the payload only (SCTP's CRC32c) is redone. */
+	if (pp->nat_csum) {
+		*portp = port;
+		pp->nat_csum(skb, iph->thoff);
+		return;
+	}
 	/* A UDP checksum of zero means none, and stays none. */
 	if (pp->protocol != IPPROTO_UDP || *check ||
 	    skb->ip_summed == CHECKSUM_PARTIAL) {
@@ -46,7 +52,8 @@ int kvs_nat_rewrite_ipv4(struct sk_buff *skb, const struct kvs_iph *iph,
 			 const struct kvs_proto *pp, bool src,
 			 __be32 addr, __be16 port)
 {
-	unsigned int end = iph->thoff + pp->csum_offset + sizeof(__sum16);
+	unsigned int end = iph->thoff + max_t(unsigned int, pp->min_hdr,
+					      pp->csum_offset + sizeof(__sum16));
 	struct iphdr *ip;
 	__be32 *addrp;
 
@@ -68,7 +75,8 @@ int kvs_nat_rewrite_ipv6(struct sk_buff *skb, const struct kvs_iph *iph,
 			 const struct kvs_proto *pp, bool src,
 			 const struct in6_addr *addr, __be16 port)
 {
-	unsigned int end = iph->thoff + pp->csum_offset + sizeof(__sum16);
+	unsigned int end = iph->thoff + max_t(unsigned int, pp->min_hdr,
+					      pp->csum_offset + sizeof(__sum16));
 	struct in6_addr *addrp;
 	struct ipv6hdr *ip6;
 

@@ -591,12 +591,15 @@ backend_decap() {
 }
 
 # start_echo NAME NS PORT [ADDR...]: TCP, UDP and SCTP servers on PORT in
-# NS, any address of either family, that send back what they receive and
-# append it to the file "$(echo_log NAME)".  A UDP reply leaves from the
-# address routing picks, so each ADDR (a VIP the server owns, for direct
-# routing and tunnels) gets a UDP server of its own that answers from it.
+# NS that send back what they receive and append it to the file
+# "$(echo_log NAME)".  TCP and UDP listen on any address of either
+# family.  A reply must leave from the address the client spoke to, which
+# a wildcard UDP or SCTP socket does not ensure (it picks by route), so
+# with ADDRs (the host's own addresses and the VIPs it owns, for direct
+# routing and tunnels) each gets UDP and SCTP servers bound to it, and no
+# SCTP server listens on the wildcard.
 start_echo() {
-	local name=$1 ns=$2 port=$3 log a
+	local name=$1 ns=$2 port=$3 log a b
 	shift 3
 	log=$(echo_log "$name")
 	: >"$log"
@@ -606,16 +609,15 @@ start_echo() {
 		"TCP6-LISTEN:$port,reuseaddr,fork,ipv6only=0" "SYSTEM:tee -a $log"
 	bg_start "$name-udp" "$ns" socat -t 3 \
 		"UDP6-RECVFROM:$port,reuseaddr,fork,ipv6only=0" "SYSTEM:tee -a $log"
-	bg_start "$name-sctp" "$ns" socat -t 3 \
+	(($#)) || bg_start "$name-sctp" "$ns" socat -t 3 \
 		"SCTP6-LISTEN:$port,reuseaddr,fork,ipv6only=0" "SYSTEM:tee -a $log"
 	for a; do
-		if [[ $a == *:* ]]; then
-			bg_start "$name-udp-$a" "$ns" socat -t 3 \
-				"UDP6-RECVFROM:$port,reuseaddr,fork,bind=[$a]" "SYSTEM:tee -a $log"
-		else
-			bg_start "$name-udp-$a" "$ns" socat -t 3 \
-				"UDP4-RECVFROM:$port,reuseaddr,fork,bind=$a" "SYSTEM:tee -a $log"
-		fi
+		b=$a
+		[[ $a == *:* ]] && b="[$a]"
+		bg_start "$name-udp-$a" "$ns" socat -t 3 \
+			"UDP-RECVFROM:$port,reuseaddr,fork,bind=$b" "SYSTEM:tee -a $log"
+		bg_start "$name-sctp-$a" "$ns" socat -t 3 \
+			"SCTP-LISTEN:$port,reuseaddr,fork,bind=$b" "SYSTEM:tee -a $log"
 	done
 	wait_listen "$ns" tcp "$port"
 	wait_listen "$ns" udp "$port"
@@ -634,6 +636,22 @@ echo_through() {
 	case $proto in
 	tcp) on_client timeout 15 socat -t 5 -T 10 - "TCP:$peer:$port" <"$file" ;;
 	udp) on_client timeout 15 socat -t 2 -T 10 - "UDP:$peer:$port" <"$file" ;;
-	sctp) on_client timeout 15 socat -t 5 -T 10 - "SCTP-CONNECT:$peer:$port" <"$file" ;;
+	# SCTP has no half-close: the client keeps the association until
+	# the echo is back (-t after its own end of input).
+	sctp) on_client timeout 15 socat -t 3 -T 10 - "SCTP-CONNECT:$peer:$port,shut-none" <"$file" ;;
 	esac
+}
+
+# backend_gre_csum B: GRE packets to backend B's own addresses must carry
+# a checksum (a GRE device takes only packets whose checksum flag matches
+# its icsum setting, and this one is more specific than gre0).
+backend_gre_csum() {
+	local ns=${NS_BACKEND[$1]}
+	ip -n "$ns" link add name grec type gre local "${BACKEND_IP[$1]}" icsum
+	ip -n "$ns" link set dev grec up
+	on_backend "$1" sysctl -qw net.ipv4.conf.grec.rp_filter=0
+	if declare -p BACKEND_IP6 >/dev/null 2>&1; then
+		ip -n "$ns" link add name grec6 type ip6gre local "${BACKEND_IP6[$1]}" icsum
+		ip -n "$ns" link set dev grec6 up
+	fi
 }

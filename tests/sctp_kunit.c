@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of SCTP as the director sees it (core/proto_sctp.c): the
+ * association state machine driven through kvs_proto_sctp.transition by
+ * crafted packets in each direction, which packets open a connection,
+ * state names, timeouts, ActiveConn, reuse, and the CRC32c checksum NAT
+ * leaves behind.
+ *
+ * Expected states are the in-tree module's, read off sctp_states[] in
+ * net/netfilter/ipvs/ip_vs_proto_sctp.c: INPUT for packets from the
+ * client (KVS_DIR_ORIG), OUTPUT for the real server's (KVS_DIR_REPLY),
+ * INPUT-ONLY for the client's while IP_VS_CONN_F_NOOUTPUT is set.
+ */
+#include <kunit/test.h>
+#include <linux/ip.h>
+#include <linux/sctp.h>
+#include <net/ip.h>
+#include <net/sctp/checksum.h>
+
+#include "../core/kvs.h"
+
+#define O	KVS_DIR_ORIG
+#define R	KVS_DIR_REPLY
+#define NOOUT	IP_VS_CONN_F_NOOUTPUT
+/* No chunk at all: only the common header. */
+#define NO_CHUNK	0xff
+
+/*
+ * An IPv4 SCTP packet whose first chunk is @type (8 bytes long), then
+ * @second when not 0, and a valid CRC32c.
+ */
+static struct sk_buff *sctp_packet(struct kunit *test, enum kvs_dir dir,
+				   u8 type, u8 second, struct kvs_iph *iph)
+{
+	struct sctp_chunkhdr *ch;
+	struct sk_buff *skb;
+	struct sctphdr *sh;
+	struct iphdr *ip;
+	int err;
+
+	skb = alloc_skb(128, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_reserve(skb, 16);
+	skb_reset_network_header(skb);
+	ip = skb_put_zero(skb, sizeof(*ip));
+	skb_set_transport_header(skb, sizeof(*ip));
+	sh = skb_put_zero(skb, sizeof(*sh));
+	if (type != NO_CHUNK) {
+		ch = skb_put_zero(skb, 8);
+		ch->type = type;
+		ch->length = htons(8);
+	}
+	if (second) {
+		ch = skb_put_zero(skb, 8);
+		ch->type = second;
+		ch->length = htons(8);
+	}
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->tot_len = htons(skb->len);
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_SCTP;
+	ip->saddr = htonl(dir == O ? 0xc6336407 : 0x0a010203);
+	ip->daddr = htonl(dir == O ? 0xc0000201 : 0xc6336407);
+	ip_send_check(ip);
+	sh->source = htons(dir == O ? 40000 : 3868);
+	sh->dest = htons(dir == O ? 3868 : 40000);
+	sh->vtag = htonl(0x01020304);
+	sh->checksum = sctp_compute_cksum(skb, sizeof(*ip));
+
+	err = kvs_parse_ipv4(skb, iph);
+	if (err)
+		kfree_skb(skb);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	return skb;
+}
+
+struct sctp_step {
+	bool pkt;		/* false ends the sequence */
+	enum kvs_dir dir;
+	u8 type;
+	u8 second;		/* a bundled chunk after the first, or 0 */
+	enum kvs_sctp_state state;	/* expected after the packet */
+	bool noout;		/* NOOUTPUT expected after it */
+};
+
+#define PKT(d, t, s)		{ true, d, SCTP_CID_##t, 0, KVS_SCTP_S_##s, false }
+#define PKT_NOOUT(d, t, s)	{ true, d, SCTP_CID_##t, 0, KVS_SCTP_S_##s, true }
+
+struct sctp_case {
+	const char *desc;
+	enum kvs_sctp_state start;
+	u32 flags;
+	struct sctp_step steps[10];
+};
+
+/* Comments: the in-tree table (I, O, IO), its row and the state. */
+static const struct sctp_case sctp_cases[] = {
+	{
+		.desc = "NAT: handshake, data, client shuts down",
+		.steps = {
+			PKT(O, INIT, INIT1),			/* I i sNO */
+			PKT(R, INIT_ACK, COOKIE_SENT),		/* O i_a sI1 */
+			PKT(O, COOKIE_ECHO, COOKIE_REPLIED),	/* I c_e sCS */
+			PKT(R, COOKIE_ACK, ESTABLISHED),	/* O c_a sCR */
+			PKT(O, DATA, ESTABLISHED),		/* I d sES */
+			PKT(R, SACK, ESTABLISHED),		/* O d sES */
+			PKT(O, SHUTDOWN, SHUTDOWN_RECEIVED),	/* I s sES */
+			PKT(R, SHUTDOWN_ACK, SHUTDOWN_ACK_SENT), /* O s_a sSR */
+			PKT(O, SHUTDOWN_COMPLETE, CLOSED),	/* I s_c sSA */
+		},
+	},
+	{
+		.desc = "NAT: the real server shuts down",
+		.start = KVS_SCTP_S_ESTABLISHED,
+		.steps = {
+			PKT(R, SHUTDOWN, SHUTDOWN_SENT),	/* O s sES */
+			PKT(O, SHUTDOWN_ACK, CLOSED),		/* I s_a sSS */
+			PKT(R, SHUTDOWN_COMPLETE, CLOSED),	/* O s_c sCL */
+		},
+	},
+	{
+		.desc = "INIT retransmitted, then rejected with ABORT",
+		.steps = {
+			PKT(O, INIT, INIT1),			/* I i sNO */
+			PKT(O, INIT, INIT),			/* I i sI1 */
+			PKT(R, ABORT, CLOSED),			/* O ab sIN */
+			PKT(O, INIT, INIT),			/* I i sCL */
+		},
+	},
+	{
+		.desc = "the first INIT answered by ABORT is REJECTED",
+		.steps = {
+			PKT(O, INIT, INIT1),			/* I i sNO */
+			PKT(R, ABORT, REJECTED),		/* O ab sI1 */
+			PKT(O, DATA, REJECTED),			/* I d sRJ */
+			PKT(O, INIT, INIT),			/* I i sRJ */
+		},
+	},
+	{
+		.desc = "client ABORT and ERROR in ESTABLISHED",
+		.start = KVS_SCTP_S_ESTABLISHED,
+		.steps = {
+			PKT(O, ERROR, ESTABLISHED),		/* I err sES */
+			PKT(O, HEARTBEAT, ESTABLISHED),		/* I d sES */
+			PKT(O, ABORT, CLOSED),			/* I ab sES */
+		},
+	},
+	{
+		.desc = "DR: the client's packets alone (INPUT-ONLY)",
+		.flags = NOOUT,
+		.steps = {
+			PKT_NOOUT(O, INIT, INIT1),		/* IO i sNO */
+			PKT_NOOUT(O, COOKIE_ECHO, ESTABLISHED),	/* IO c_e sI1 */
+			PKT_NOOUT(O, DATA, ESTABLISHED),	/* IO d sES */
+			PKT_NOOUT(O, SHUTDOWN, SHUTDOWN_RECEIVED), /* IO s sES */
+			PKT_NOOUT(O, SHUTDOWN_COMPLETE, CLOSED), /* IO s_c sSR */
+		},
+	},
+	{
+		.desc = "DR: the server closes, the client acks",
+		.flags = NOOUT,
+		.start = KVS_SCTP_S_ESTABLISHED,
+		.steps = {
+			PKT_NOOUT(O, SHUTDOWN_ACK, CLOSED),	/* IO s_a sES */
+		},
+	},
+	{
+		.desc = "a reply clears NOOUTPUT and switches tables",
+		.flags = NOOUT,
+		.steps = {
+			PKT_NOOUT(O, INIT, INIT1),		/* IO i sNO */
+			PKT(R, INIT_ACK, COOKIE_SENT),		/* O i_a sI1 */
+			PKT(O, COOKIE_ECHO, COOKIE_REPLIED),	/* I c_e sCS */
+		},
+	},
+	{
+		.desc = "server-initiated association",
+		.steps = {
+			PKT(R, INIT, COOKIE_WAIT),		/* O i sNO */
+			PKT(O, INIT_ACK, COOKIE),		/* I i_a sCW */
+			PKT(R, COOKIE_ECHO, COOKIE_ECHOED),	/* O c_e sCO */
+			PKT(O, COOKIE_ACK, ESTABLISHED),	/* I c_a sCE */
+		},
+	},
+	{
+		.desc = "COOKIE ECHO bundled with ABORT counts as ABORT",
+		.start = KVS_SCTP_S_COOKIE_SENT,
+		.steps = {
+			{ true, O, SCTP_CID_COOKIE_ECHO, SCTP_CID_ABORT,
+			  KVS_SCTP_S_CLOSED, false },		/* I ab sCS */
+		},
+	},
+	{
+		.desc = "COOKIE ECHO bundled with DATA is a COOKIE ECHO",
+		.start = KVS_SCTP_S_COOKIE_SENT,
+		.steps = {
+			{ true, O, SCTP_CID_COOKIE_ECHO, SCTP_CID_DATA,
+			  KVS_SCTP_S_COOKIE_REPLIED, false },	/* I c_e sCS */
+		},
+	},
+	{
+		.desc = "a packet without a chunk changes nothing",
+		.start = KVS_SCTP_S_ESTABLISHED,
+		.steps = {
+			{ true, O, NO_CHUNK, 0, KVS_SCTP_S_ESTABLISHED, false },
+			{ true, R, NO_CHUNK, 0, KVS_SCTP_S_ESTABLISHED, false },
+		},
+	},
+};
+
+static void sctp_case_desc(const struct sctp_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(sctp_seq, sctp_cases, sctp_case_desc);
+
+static void sctp_sequence_test(struct kunit *test)
+{
+	const struct sctp_case *c = test->param_value;
+	const struct kvs_proto *pp = &kvs_proto_sctp;
+	struct kvs_conn *cp;
+	unsigned int i;
+
+	cp = kunit_kzalloc(test, sizeof(*cp), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, cp);
+	cp->state = c->start;
+	cp->flags = c->flags;
+	for (i = 0; i < ARRAY_SIZE(c->steps) && c->steps[i].pkt; i++) {
+		const struct sctp_step *st = &c->steps[i];
+		struct kvs_iph iph;
+		struct sk_buff *skb;
+
+		skb = sctp_packet(test, st->dir, st->type, st->second, &iph);
+		pp->transition(cp, st->dir, skb, &iph);
+		kfree_skb(skb);
+		KUNIT_EXPECT_STREQ_MSG(test, pp->state_name(cp->state),
+				       pp->state_name(st->state),
+				       "step %u", i + 1);
+		KUNIT_EXPECT_EQ_MSG(test, !!(cp->flags & NOOUT), st->noout,
+				    "step %u", i + 1);
+	}
+}
+
+struct sctp_sched_case {
+	const char *desc;
+	u8 type;
+	bool opens;
+};
+
+static const struct sctp_sched_case sctp_sched_cases[] = {
+	{ "INIT opens", SCTP_CID_INIT, true },
+	{ "DATA does not", SCTP_CID_DATA, false },
+	{ "ABORT does not", SCTP_CID_ABORT, false },
+	{ "COOKIE ECHO does not", SCTP_CID_COOKIE_ECHO, false },
+	{ "no chunk does not", NO_CHUNK, false },
+};
+
+static void sctp_sched_desc(const struct sctp_sched_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(sctp_sched, sctp_sched_cases, sctp_sched_desc);
+
+static void sctp_can_schedule_test(struct kunit *test)
+{
+	const struct sctp_sched_case *c = test->param_value;
+	struct kvs_iph iph;
+	struct sk_buff *skb;
+
+	skb = sctp_packet(test, O, c->type, 0, &iph);
+	KUNIT_EXPECT_EQ(test, kvs_proto_sctp.can_schedule(skb, &iph), c->opens);
+	kfree_skb(skb);
+}
+
+static void sctp_proto_test(struct kunit *test)
+{
+	const struct kvs_proto *pp = kvs_proto_find(IPPROTO_SCTP);
+	struct kvs_conn cp = {};
+
+	KUNIT_ASSERT_PTR_EQ(test, pp, &kvs_proto_sctp);
+	KUNIT_EXPECT_STREQ(test, pp->name, "SCTP");
+	KUNIT_EXPECT_EQ(test, pp->num_states, 14);
+	KUNIT_EXPECT_EQ(test, pp->csum_offset, 8);
+	KUNIT_EXPECT_EQ(test, pp->min_hdr, 12);
+	KUNIT_EXPECT_STREQ(test, pp->state_name(KVS_SCTP_S_COOKIE_SENT), "C-SENT");
+	KUNIT_EXPECT_STREQ(test, pp->state_name(KVS_SCTP_S_SHUTDOWN_ACK_SENT),
+			   "S-ACK-SENT");
+	KUNIT_EXPECT_STREQ(test, pp->state_name(KVS_SCTP_S_LAST), "ERR!");
+	KUNIT_EXPECT_EQ(test, pp->timeout(NULL, KVS_SCTP_S_ESTABLISHED), 900 * HZ);
+	KUNIT_EXPECT_EQ(test, pp->timeout(NULL, KVS_SCTP_S_INIT1), 4 * HZ);
+	KUNIT_EXPECT_EQ(test, pp->timeout(NULL, KVS_SCTP_S_REJECTED), 4 * HZ);
+	KUNIT_EXPECT_EQ(test, pp->timeout(NULL, KVS_SCTP_S_CLOSED), 61 * HZ);
+	KUNIT_EXPECT_EQ(test, pp->timeout(NULL, KVS_SCTP_S_NONE), 2 * HZ);
+	KUNIT_EXPECT_TRUE(test, pp->state_active(KVS_SCTP_S_ESTABLISHED));
+	KUNIT_EXPECT_FALSE(test, pp->state_active(KVS_SCTP_S_COOKIE_ECHOED));
+	KUNIT_EXPECT_FALSE(test, pp->state_active(KVS_SCTP_S_SHUTDOWN_SENT));
+	cp.state = KVS_SCTP_S_CLOSED;
+	KUNIT_EXPECT_TRUE(test, pp->reusable(&cp));
+	cp.state = KVS_SCTP_S_SHUTDOWN_ACK_SENT;
+	KUNIT_EXPECT_FALSE(test, pp->reusable(&cp));
+}
+
+/* NAT in both directions leaves a valid CRC32c and IP checksum. */
+static void sctp_nat_csum_test(struct kunit *test)
+{
+	const struct kvs_proto *pp = &kvs_proto_sctp;
+	struct kvs_iph iph;
+	struct sk_buff *skb;
+	struct sctphdr *sh;
+	__le32 before;
+
+	skb = sctp_packet(test, O, SCTP_CID_DATA, 0, &iph);
+	sh = (struct sctphdr *)(skb->data + iph.thoff);
+	before = sh->checksum;
+	KUNIT_ASSERT_EQ(test, kvs_nat_rewrite_ipv4(skb, &iph, pp, false,
+						   htonl(0x0a010203),
+						   htons(3869)), 0);
+	sh = (struct sctphdr *)(skb->data + iph.thoff);
+	KUNIT_EXPECT_EQ(test, ntohs(sh->dest), 3869);
+	KUNIT_EXPECT_EQ(test, ip_hdr(skb)->daddr, htonl(0x0a010203));
+	KUNIT_EXPECT_NE(test, sh->checksum, before);
+	KUNIT_EXPECT_EQ(test, sh->checksum, sctp_compute_cksum(skb, iph.thoff));
+	KUNIT_EXPECT_EQ(test, ip_fast_csum(ip_hdr(skb), 5), 0);
+
+	KUNIT_ASSERT_EQ(test, kvs_nat_rewrite_ipv4(skb, &iph, pp, true,
+						   htonl(0xc0000201),
+						   htons(80)), 0);
+	sh = (struct sctphdr *)(skb->data + iph.thoff);
+	KUNIT_EXPECT_EQ(test, ntohs(sh->source), 80);
+	KUNIT_EXPECT_EQ(test, sh->checksum, sctp_compute_cksum(skb, iph.thoff));
+	KUNIT_EXPECT_EQ(test, ip_fast_csum(ip_hdr(skb), 5), 0);
+	kfree_skb(skb);
+}
+
+static struct kunit_case sctp_test_cases[] = {
+	KUNIT_CASE_PARAM(sctp_sequence_test, sctp_seq_gen_params),
+	KUNIT_CASE_PARAM(sctp_can_schedule_test, sctp_sched_gen_params),
+	KUNIT_CASE(sctp_proto_test),
+	KUNIT_CASE(sctp_nat_csum_test),
+	{}
+};
+
+static struct kunit_suite sctp_test_suite = {
+	.name = "kvs_sctp",
+	.test_cases = sctp_test_cases,
+};
+
+kunit_test_suite(sctp_test_suite);
