@@ -332,14 +332,16 @@ void kvs_conn_expire_now(struct kvs_conn_table *tbl, struct kvs_conn *cp)
 }
 
 /*
- * One pass over the table: unlink what has expired, or everything when
- * @all.  Runs in process context and yields every so often; entries
+ * One pass over the table: unlink what has expired (or, with sysctl
+ * expire_nodest_conn, lost its dest), or everything when @all.  Runs in process context and yields every so often; entries
  * added or moved by a resize meanwhile are caught by the next pass, and
  * so is the entry after one unlinked just before a yield: the walk
  * cannot find its place in that bucket again and skips one.
  */
 static void conn_gc_pass(struct kvs_conn_table *tbl, bool all)
 {
+	bool nodest = tbl->expire_nodest_conn &&
+		      READ_ONCE(*tbl->expire_nodest_conn);
 	struct rhashtable_iter iter;
 	struct kvs_tuple_hash *th;
 	unsigned int seen = 0;
@@ -358,7 +360,8 @@ static void conn_gc_pass(struct kvs_conn_table *tbl, bool all)
 		if (th->dir != KVS_DIR_ORIG)
 			continue;
 		cp = tuple_to_conn(th);
-		if (all || conn_expired(cp))
+		if (all || conn_expired(cp) ||
+		    (nodest && !test_bit(KVS_DEST_AVAILABLE, &cp->dest->flags)))
 			conn_unlink(tbl, cp);
 		if (++seen % 1024 == 0) {
 			rhashtable_walk_stop(&iter);

@@ -47,15 +47,6 @@ u64 kvs_est_decode(u64 avg, enum kvs_rate r)
 	return (avg + (1ULL << (est_scale[r] - 1)) - 1) >> est_scale[r];
 }
 
-static void counters_array(const struct kvs_counters *c, u64 v[KVS_RATE_MAX])
-{
-	v[KVS_RATE_CPS] = c->conns;
-	v[KVS_RATE_INPPS] = c->inpkts;
-	v[KVS_RATE_OUTPPS] = c->outpkts;
-	v[KVS_RATE_INBPS] = c->inbytes;
-	v[KVS_RATE_OUTBPS] = c->outbytes;
-}
-
 /* kvs_est_table.lock held. */
 static void est_sample(struct kvs_stats *s)
 {
@@ -65,7 +56,7 @@ static void est_sample(struct kvs_stats *s)
 	int r;
 
 	kvs_stats_sum(s, &c);
-	counters_array(&c, now);
+	kvs_counters_array(&c, now);
 	for (r = 0; r < KVS_RATE_MAX; r++) {
 		WRITE_ONCE(e->avg[r], kvs_est_smooth(e->avg[r],
 						     now[r] - e->last[r], r));
@@ -129,7 +120,7 @@ void kvs_est_start(struct kvs_net *kn, struct kvs_stats *s)
 		if (t->count[i] < t->count[b])
 			b = i;
 	kvs_stats_sum(s, &c);
-	counters_array(&c, s->est.last);
+	kvs_counters_array(&c, s->est.last);
 	memset(s->est.avg, 0, sizeof(s->est.avg));
 	s->est.bucket = b;
 	list_add_tail(&s->est.list, &t->bucket[b]);
@@ -162,7 +153,7 @@ void kvs_stats_zero(struct kvs_net *kn, struct kvs_stats *s)
 {
 	mutex_lock(&kn->est.lock);
 	kvs_stats_sum(s, &s->base);
-	counters_array(&s->base, s->est.last);
+	kvs_counters_array(&s->base, s->est.last);
 	memset(s->est.avg, 0, sizeof(s->est.avg));
 	mutex_unlock(&kn->est.lock);
 }

@@ -90,6 +90,9 @@ int kvs_stats_init(struct kvs_stats *s);
 void kvs_stats_destroy(struct kvs_stats *s);
 void kvs_stats_read(const struct kvs_stats *s, struct kvs_counters *out);
 void kvs_stats_sum(const struct kvs_stats *s, struct kvs_counters *sum);
+void kvs_stats_read_cpu(const struct kvs_stats *s, int cpu,
+			struct kvs_counters *v);
+void kvs_counters_array(const struct kvs_counters *c, u64 v[KVS_RATE_MAX]);
 struct kvs_net;
 void kvs_stats_zero(struct kvs_net *kn, struct kvs_stats *s);
 
@@ -146,6 +149,11 @@ struct kvs_conn_table {
 	struct delayed_work gc;		/* reaps expired connections */
 	unsigned int gc_interval;	/* jiffies between gc passes */
 	bool dying;			/* set once at teardown: no new inserts */
+	/*
+	 * The namespace's sysctl expire_nodest_conn (NULL: off): when set,
+	 * gc also ends the connections of removed dests, as in-tree.
+	 */
+	const int *expire_nodest_conn;
 };
 
 /* Persistence templates, by client network and service (core/persist.c). */

@@ -36,6 +36,7 @@ static int __net_init kvs_net_init(struct net *net)
 	err = kvs_conn_table_init(&kn->conns);
 	if (err)
 		goto err_conns;
+	kn->conns.expire_nodest_conn = &kn->sysctl.expire_nodest_conn;
 	err = kvs_persist_init(&kn->tpls);
 	if (err)
 		goto err_tpls;

@@ -206,15 +206,6 @@ static const struct seq_operations svc_seq_ops = {
 
 /* ---- ip_vs_stats, ip_vs_stats_percpu ---- */
 
-static void counters_values(const struct kvs_counters *c, u64 v[KVS_RATE_MAX])
-{
-	v[0] = c->conns;
-	v[1] = c->inpkts;
-	v[2] = c->outpkts;
-	v[3] = c->inbytes;
-	v[4] = c->outbytes;
-}
-
 static void seq_counts(struct seq_file *seq, const char *lead,
 		       const u64 v[KVS_RATE_MAX], const char *end)
 {
@@ -233,7 +224,7 @@ static int ip_vs_stats_show(struct seq_file *seq, void *v)
 	seq_puts(seq, "   Total Incoming Outgoing         Incoming         Outgoing\n");
 	seq_puts(seq, "   Conns  Packets  Packets            Bytes            Bytes\n");
 	kvs_stats_read(&kn->stats, &c);
-	counters_values(&c, val);
+	kvs_counters_array(&c, val);
 	seq_counts(seq, "", val, "\n\n");
 	seq_puts(seq, " Conns/s   Pkts/s   Pkts/s          Bytes/s          Bytes/s\n");
 	kvs_est_read(&kn->stats, val);
@@ -252,23 +243,13 @@ static int ip_vs_stats_percpu_show(struct seq_file *seq, void *v)
 	seq_puts(seq, "       Total Incoming Outgoing         Incoming         Outgoing\n");
 	seq_puts(seq, "CPU    Conns  Packets  Packets            Bytes            Bytes\n");
 	for_each_possible_cpu(cpu) {
-		const struct kvs_pcpu_counters *pc =
-			per_cpu_ptr(kn->stats.pcpu, cpu);
-		unsigned int start;
-
-		do {
-			start = u64_stats_fetch_begin(&pc->syncp);
-			val[0] = u64_stats_read(&pc->conns);
-			val[1] = u64_stats_read(&pc->inpkts);
-			val[2] = u64_stats_read(&pc->outpkts);
-			val[3] = u64_stats_read(&pc->inbytes);
-			val[4] = u64_stats_read(&pc->outbytes);
-		} while (u64_stats_fetch_retry(&pc->syncp, start));
+		kvs_stats_read_cpu(&kn->stats, cpu, &c);
+		kvs_counters_array(&c, val);
 		snprintf(lead, sizeof(lead), "%3X ", cpu);
 		seq_counts(seq, lead, val, "\n");
 	}
 	kvs_stats_read(&kn->stats, &c);
-	counters_values(&c, val);
+	kvs_counters_array(&c, val);
 	seq_counts(seq, "  ~ ", val, "\n\n");
 	seq_puts(seq, "     Conns/s   Pkts/s   Pkts/s          Bytes/s          Bytes/s\n");
 	kvs_est_read(&kn->stats, val);

@@ -26,31 +26,49 @@ void kvs_stats_destroy(struct kvs_stats *s)
 	s->pcpu = NULL;
 }
 
+/* One CPU's counters, untorn. */
+void kvs_stats_read_cpu(const struct kvs_stats *s, int cpu,
+			struct kvs_counters *v)
+{
+	const struct kvs_pcpu_counters *c = per_cpu_ptr(s->pcpu, cpu);
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&c->syncp);
+		v->conns = u64_stats_read(&c->conns);
+		v->inpkts = u64_stats_read(&c->inpkts);
+		v->outpkts = u64_stats_read(&c->outpkts);
+		v->inbytes = u64_stats_read(&c->inbytes);
+		v->outbytes = u64_stats_read(&c->outbytes);
+	} while (u64_stats_fetch_retry(&c->syncp, start));
+}
+
+/* All CPUs' counters since the start, ZERO ignored. */
 void kvs_stats_sum(const struct kvs_stats *s, struct kvs_counters *sum)
 {
 	int cpu;
 
 	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
-		const struct kvs_pcpu_counters *c = per_cpu_ptr(s->pcpu, cpu);
 		struct kvs_counters v;
-		unsigned int start;
 
-		do {
-			start = u64_stats_fetch_begin(&c->syncp);
-			v.conns = u64_stats_read(&c->conns);
-			v.inpkts = u64_stats_read(&c->inpkts);
-			v.outpkts = u64_stats_read(&c->outpkts);
-			v.inbytes = u64_stats_read(&c->inbytes);
-			v.outbytes = u64_stats_read(&c->outbytes);
-		} while (u64_stats_fetch_retry(&c->syncp, start));
-
+		kvs_stats_read_cpu(s, cpu, &v);
 		sum->conns += v.conns;
 		sum->inpkts += v.inpkts;
 		sum->outpkts += v.outpkts;
 		sum->inbytes += v.inbytes;
 		sum->outbytes += v.outbytes;
 	}
+}
+
+/* The counters in enum kvs_rate order, for the estimator and /proc. */
+void kvs_counters_array(const struct kvs_counters *c, u64 v[KVS_RATE_MAX])
+{
+	v[KVS_RATE_CPS] = c->conns;
+	v[KVS_RATE_INPPS] = c->inpkts;
+	v[KVS_RATE_OUTPPS] = c->outpkts;
+	v[KVS_RATE_INBPS] = c->inbytes;
+	v[KVS_RATE_OUTBPS] = c->outbytes;
 }
 
 void kvs_stats_read(const struct kvs_stats *s, struct kvs_counters *out)

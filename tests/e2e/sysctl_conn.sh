@@ -1,0 +1,117 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The sysctls that change how connections are handled, with the in-tree meaning: conn_reuse_mode (a client reusing a finished connection's port is scheduled afresh, or not with 0), expire_nodest_conn (packets of a removed dest's connection are dropped, or end it with 1), sloppy_tcp (a mid-stream packet may open a connection).
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+vs=net.ipv4.vs
+topo_up
+start_http 8000
+start_tcp_sink 8001
+
+on_director ipvsadm -A -t "$VIP:80" -s rr
+for b in "${BACKENDS[@]}"; do
+	on_director ipvsadm -a -t "$VIP:80" -r "${BACKEND_IP[$b]}:8000" -m
+done
+
+# get PORT: the backend that answers a request from client port PORT.
+get() {
+	on_client curl -sS --max-time 5 --local-port "$1" "http://$VIP/" 2>&1 || true
+}
+
+# ---- conn_reuse_mode
+expect_eq "conn_reuse_mode defaults to 1" 1 "$(on_director sysctl -n $vs.conn_reuse_mode)"
+r1=$(get 41000)
+r2=$(get 41000)
+log "mode 1: port 41000 twice -> $r1 $r2"
+expect_match "mode 1: first request answered" '^[AB]$' "$r1"
+expect_match "mode 1: the reused port is answered" '^[AB]$' "$r2"
+expect_ne "mode 1: the reused port is scheduled afresh (rr moves on)" "$r1" "$r2"
+
+on_director sysctl -qw $vs.conn_reuse_mode=0
+r3=$(get 41001)
+r4=$(get 41001)
+log "mode 0: port 41001 twice -> $r3 $r4"
+expect_match "mode 0: first request answered" '^[AB]$' "$r3"
+expect_eq "mode 0: the reused port follows the old connection" "$r3" "$r4"
+on_director sysctl -qw $vs.conn_reuse_mode=1
+
+# hold NAME PORT: a client connection to VIP:PORT that sends what is
+# written to the fifo $WORK/NAME.in (the caller keeps it open on an fd).
+hold() {
+	mkfifo "$WORK/$1.in"
+	bg_start "$1" "$NS_CLIENT" sh -c "exec nc $VIP $2 <'$WORK/$1.in'"
+}
+
+# conn_lines PATTERN: the -Lnc lines matching PATTERN.
+conn_lines() {
+	on_director ipvsadm -L -n -c | grep -E -- "$1" || true
+}
+
+# ---- expire_nodest_conn
+svc81=$VIP:81
+on_director ipvsadm -A -t "$svc81" -s rr
+on_director ipvsadm -a -t "$svc81" -r "${BACKEND_IP[A]}:8001" -m
+sink=$(sink_log A)
+hold h1 81
+exec 3>"$WORK/h1.in"
+echo one >&3
+expect_eventually "held connection reaches backend A" 10 one cat "$sink"
+on_director ipvsadm -d -t "$svc81" -r "${BACKEND_IP[A]}:8001"
+echo two >&3
+sleep 2
+expect_eq "expire_nodest_conn 0: a removed dest gets nothing more" one "$(cat "$sink")"
+expect_match "expire_nodest_conn 0: the connection stays" ESTABLISHED \
+	"$(conn_lines "${BACKEND_IP[A]}:8001")"
+on_director sysctl -qw $vs.expire_nodest_conn=1
+echo three >&3
+sleep 2
+expect_eq "expire_nodest_conn 1: still nothing for the removed dest" one "$(cat "$sink")"
+expect_eq "expire_nodest_conn 1: the connection ended" "" \
+	"$(conn_lines "ESTABLISHED.*${BACKEND_IP[A]}:8001")"
+exec 3>&-
+
+# Still with expire_nodest_conn 1: removing a dest ends its idle
+# connections without waiting for their next packet.
+svc83=$VIP:83
+on_director ipvsadm -A -t "$svc83" -s rr
+on_director ipvsadm -a -t "$svc83" -r "${BACKEND_IP[A]}:8001" -m
+hold h4 83
+exec 6>"$WORK/h4.in"
+echo eight >&6
+expect_eventually "idle connection to port 83 established" 10 1 \
+	sh -c "ipvsadm -L -n -c | grep -c 'ESTABLISHED.*:83 '"
+on_director ipvsadm -d -t "$svc83" -r "${BACKEND_IP[A]}:8001"
+expect_eventually "expire_nodest_conn 1: a removed dest's idle connection ends" 10 0 \
+	sh -c "ipvsadm -L -n -c | grep -c 'ESTABLISHED.*:83 '"
+exec 6>&-
+on_director sysctl -qw $vs.expire_nodest_conn=0
+
+# ---- sloppy_tcp: connections idle past a 2 s timeout are forgotten;
+# their next packet opens a new one only with sloppy_tcp.
+svc82=$VIP:82
+on_director ipvsadm -A -t "$svc82" -s rr
+on_director ipvsadm -a -t "$svc82" -r "${BACKEND_IP[B]}:8001" -m
+on_director ipvsadm --set 2 0 0
+hold h2 82
+exec 4>"$WORK/h2.in"
+echo four >&4
+expect_eventually "first held connection counted" 10 1 ipvs_stat conns "$svc82"
+sleep 4
+echo five >&4
+sleep 3
+expect_eq "sloppy_tcp 0: a mid-stream packet opens nothing" 1 "$(ipvs_stat conns "$svc82")"
+exec 4>&-
+
+hold h3 82
+exec 5>"$WORK/h3.in"
+echo six >&5
+expect_eventually "second held connection counted" 10 2 ipvs_stat conns "$svc82"
+sleep 4
+on_director sysctl -qw $vs.sloppy_tcp=1
+echo seven >&5
+expect_eventually "sloppy_tcp 1: a mid-stream packet opens a connection" 10 3 \
+	ipvs_stat conns "$svc82"
+exec 5>&-
+on_director sysctl -qw $vs.sloppy_tcp=0
+on_director ipvsadm --set 900 0 0
