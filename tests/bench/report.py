@@ -145,11 +145,7 @@ def markdown(table, skips, machine):
         arrow = "↑" if t["better"] == "higher" else "↓"
         r1 = "-" if t["kvs/intree"] is None else f"{t['kvs/intree']:.2f}"
         r2 = "-" if t["kvs/none"] is None else f"{t['kvs/none']:.2f}"
-        kvs = fmt(t["kvs"])
-        if t["kvs"] is None:
-            reason = skips["kvs"].get(t["row"].split("-")[1], "") or \
-                skips["kvs"].get(t["row"], "")
-            kvs = "n/a" + (f" ({reason})" if reason else "")
+        kvs = fmt(t["kvs"]) if t["kvs"] is not None else "n/a"
         lines.append(f"| {t['what']} | {t['unit']} {arrow} | {fmt(t['none'])} "
                      f"| {fmt(t['intree'])} | {kvs} | {r1} | {r2} |")
     notes = []
