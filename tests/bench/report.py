@@ -164,6 +164,8 @@ def markdown(table, skips, machine):
                  + " s.")
         if machine.get("quick") == "1":
             text += " **Quick run (--quick): one short round, small scales.**"
+        if machine.get("note"):
+            text += " " + machine["note"]
         text += "\n"
     return text
 
