@@ -89,6 +89,9 @@ for b in A B; do
 	done
 done
 log "balancer: $BAL, $ROUNDS rounds of ${SECS}s"
+# The sizes, for the report's row names.
+echo "PARAM flows $FLOWS"
+echo "PARAM cp_services $CP_SERVICES"
 
 # ---- measuring
 
