@@ -385,16 +385,26 @@ void kvs_conn_gc(struct kvs_conn_table *tbl, bool all)
 		 atomic_read(&tbl->count) < left);
 }
 
+/*
+ * A pass costs time linear in the table; the next one waits at least
+ * this many times as long, so that gc takes at most a tenth of a CPU
+ * however big the table.  What expires meanwhile is also reaped by the
+ * first packet that meets it.
+ */
+#define CONN_GC_IDLE_RATIO	9
+
 static void conn_gc_work(struct work_struct *work)
 {
 	struct kvs_conn_table *tbl = container_of(to_delayed_work(work),
 						  struct kvs_conn_table, gc);
+	unsigned long start = jiffies;
 
 	if (atomic_read(&tbl->count))
 		kvs_conn_gc(tbl, false);
 	if (!READ_ONCE(tbl->dying))
 		queue_delayed_work(system_power_efficient_wq, &tbl->gc,
-				   tbl->gc_interval);
+				   max(tbl->gc_interval,
+				       (jiffies - start) * CONN_GC_IDLE_RATIO));
 }
 
 int kvs_conn_table_init(struct kvs_conn_table *tbl)

@@ -14,13 +14,14 @@
 
 BAL=${KVS_BENCH_BALANCER:-$KVS_IPVS}
 ROUNDS=${KVS_BENCH_ROUNDS:-3}
-SECS=${KVS_BENCH_SECS:-3}
+SECS=${KVS_BENCH_SECS:-2}
 # Which groups run: crr udp bulk svc cp conn (all by default).
 GROUPS_RUN=" ${KVS_BENCH_GROUPS:-crr udp bulk svc cp conn} "
 SCALES=${KVS_BENCH_SCALES:-1 1000 10000 100000}
 FLOWS=${KVS_BENCH_FLOWS:-1000000}
 NEWFLOWS=${KVS_BENCH_NEWFLOWS:-20000}
 CP_SERVICES=${KVS_BENCH_CP_SERVICES:-10000}
+CP_ROUNDS=${KVS_BENCH_CP_ROUNDS:-1}
 LOAD=$PWD/kvs_load
 NPROC=4
 
@@ -88,6 +89,9 @@ for b in A B; do
 	done
 done
 log "balancer: $BAL, $ROUNDS rounds of ${SECS}s"
+# The sizes, for the report's row names.
+echo "PARAM flows $FLOWS"
+echo "PARAM cp_services $CP_SERVICES"
 
 # ---- measuring
 
@@ -108,13 +112,13 @@ rate() {
 
 # crr ROW TARGET: connections per second over SECS, NPROC clients.
 measure_crr() {
-	local row=$1 target=$2 r out conns errors
+	local row=$1 target=$2 r out conns errors rate
 	for r in $(seq "$ROUNDS"); do
 		out=$(on_client "$LOAD" crr "$target" $NPROC "$SECS")
-		read -r _ conns _ errors _ _ _ _ <<<"$out"
+		read -r _ conns _ errors _ _ _ rate <<<"$out"
 		if ((conns > 0)); then
 			ok "$row round $r: $out"
-			result "$row" "$r" "$(awk -v c="$conns" -v s="$SECS" 'BEGIN { printf "%.1f", c / s }')"
+			result "$row" "$r" "$rate"
 		else
 			not_ok "$row round $r: no connection completed" "$out"
 		fi
@@ -220,7 +224,8 @@ elif ! service -t "$VIP:$((TCP_PORT + 1))" rr -g $((TCP_PORT + 1)) "${DESTS2[@]}
 	skip dr "ipvsadm -g refused"
 elif ! out=$(on_client "$LOAD" crr "$VIP:$((TCP_PORT + 1))" 1 1) ||
 	[[ $out != "conns "[1-9]* ]]; then
-	skip dr "direct routing did not reach the VIP on the backends: $out"
+	log "direct routing probe: $out"
+	skip dr "-g taken, but no packet reached the backends' VIP"
 else
 	FWDS+=(dr)
 fi
@@ -241,10 +246,16 @@ with_service() {
 	echo "$VIP:$port"
 }
 
-# Counters of the balancer must have moved for the traffic measured.
+# Counters of the balancer must have moved for the traffic measured
+# (the in-tree IPVS folds them in every 2 s: poll a little).
 expect_conns() {
-	local row=$1 svc=$2 conns
-	conns=$(ipvs_stat conns "$svc")
+	local row=$1 svc=$2 conns end=$((SECONDS + 5))
+	while :; do
+		conns=$(ipvs_stat conns "$svc")
+		[[ $conns =~ ^[0-9]+$ ]] && ((conns > 0 || SECONDS >= end)) && break
+		((SECONDS < end)) || break
+		sleep 0.5
+	done
 	expect_cmp "$row: the balancer counted connections ($conns)" "${conns:-0}" -gt 0
 }
 
@@ -316,13 +327,18 @@ if group cp && [[ $BAL != none ]]; then
 				printf "-a -t %s -r 10.0.2.%d:8080 -m -w 1\n", s, d
 		}
 	}' >"$conf"
-	for r in $(seq "$ROUNDS"); do
+	# A restore takes ipvsadm minutes under emulation (one netlink
+	# socket and family lookup per line): CP_ROUNDS of it, ROUNDS of
+	# the dumps after each.
+	for r in $(seq "$CP_ROUNDS"); do
 		on_director ipvsadm -C
 		result cp-restore "$r" "$(timed on_director ipvsadm-restore <"$conf")"
 		expect_eq "cp round $r: $CP_SERVICES services restored" "$CP_SERVICES" \
 			"$(on_director ipvsadm -S -n | grep -c '^-A')"
-		result cp-save "$r" "$(timed on_director ipvsadm -S -n)"
-		result cp-list "$r" "$(timed on_director ipvsadm -L -n)"
+		for s in $(seq "$ROUNDS"); do
+			result cp-save "$r.$s" "$(timed on_director ipvsadm -S -n)"
+			result cp-list "$r.$s" "$(timed on_director ipvsadm -L -n)"
+		done
 	done
 	on_director ipvsadm -C
 fi
@@ -341,6 +357,13 @@ slab_bytes() {
 	read -r size <"$d/slab_size"
 	echo $((objs * size))
 }
+# held_conns SERVICE: its connections, as the balancer counts them.
+held_conns() {
+	local a b
+	read -r _ a <<<"$(ipvs_conns "$1" "${BACKEND_IP[A]}:$UDP_PORT")"
+	read -r _ b <<<"$(ipvs_conns "$1" "${BACKEND_IP[B]}:$UDP_PORT")"
+	echo $((a + b))
+}
 mem_free_kb() {
 	awk '$1 == "MemFree:" { print $2 }' /proc/meminfo
 }
@@ -357,15 +380,14 @@ elif group conn; then
 	slab0=$(slab_bytes "$cache")
 	newflows "$svc" "$FLOWS"
 	result conn-insert 1 "$FLOW_RATE"
-	# A second pass fills what the first dropped (a full backlog).
-	conns=$(ipvs_conns "$svc" "${BACKEND_IP[A]}:$UDP_PORT" | awk '{ print $2 }')
-	conns=$((conns + $(ipvs_conns "$svc" "${BACKEND_IP[B]}:$UDP_PORT" | awk '{ print $2 }')))
+	# A second pass of the same flows fills what the first dropped (a
+	# full backlog), if it dropped more than 1%.
+	conns=$(held_conns "$svc")
 	log "$conns connections after the first pass"
-	if ((conns < FLOWS)); then
+	if ((conns * 100 < FLOWS * 99)); then
 		NEXT_SRC=$((NEXT_SRC - (FLOWS + 64511) / 64512))
 		newflows "$svc" "$FLOWS"
-		conns=$(ipvs_conns "$svc" "${BACKEND_IP[A]}:$UDP_PORT" | awk '{ print $2 }')
-		conns=$((conns + $(ipvs_conns "$svc" "${BACKEND_IP[B]}:$UDP_PORT" | awk '{ print $2 }')))
+		conns=$(held_conns "$svc")
 	fi
 	expect_cmp "conn: at least 95% of $FLOWS connections held ($conns)" \
 		$((conns * 100)) -ge $((FLOWS * 95))

@@ -25,7 +25,9 @@ SIZES = {"2": "2 backends", "16": "16 backends"}
 FWDS = {"nat": "NAT", "dr": "DR"}
 
 
-def catalog():
+def catalog(params):
+    flows = f"{int(params.get('flows', 1000000)):,}"
+    cps = f"{int(params.get('cp_services', 10000)):,}"
     rows = []
     for kind, what, unit, direct in (
             ("crr", "TCP connections/s (connect, request, reply, close)",
@@ -48,15 +50,15 @@ def catalog():
                      f"new UDP flows/s (one packet each), {label}",
                      "flow/s", True, "newflow-direct"))
     rows += [
-        ("conn-insert", "new UDP flows/s while filling 1,000,000 connections",
+        ("conn-insert", f"new UDP flows/s while filling {flows} connections",
          "flow/s", True, "conn-insert-direct"),
-        ("conn-lookup", "UDP packets/s of one flow, 1,000,000 connections held",
+        ("conn-lookup", f"UDP packets/s of one flow, {flows} connections held",
          "pkt/s", True, "udp-direct"),
         ("conn-mem", "memory per connection (MemFree drop / connections)",
          "bytes", False, None),
         ("conn-slab", "slab memory per connection (/proc/slabinfo)", "bytes",
          False, None),
-        ("cp-restore", "ipvsadm-restore, 10,000 services x 4 dests", "ms",
+        ("cp-restore", f"ipvsadm-restore, {cps} services x 4 dests", "ms",
          False, None),
         ("cp-save", "ipvsadm -S -n of that table", "ms", False, None),
         ("cp-list", "ipvsadm -L -n of that table", "ms", False, None),
@@ -65,8 +67,9 @@ def catalog():
 
 
 def read_logs(outdir):
-    """{config: {row: [values]}} and {config: {row: reason}} for skips."""
-    results, skips = {}, {}
+    """{config: {row: [values]}}, {config: {row: reason}} for skips, and
+    the sizes the guest announced (PARAM lines)."""
+    results, skips, params = {}, {}, {}
     for cfg in CONFIGS:
         results[cfg], skips[cfg] = {}, {}
         path = os.path.join(outdir, f"{cfg}.log")
@@ -82,7 +85,9 @@ def read_logs(outdir):
                         pass
                 elif len(parts) >= 2 and parts[0] == "SKIP":
                     skips[cfg][parts[1]] = " ".join(parts[2:])
-    return results, skips
+                elif len(parts) == 3 and parts[0] == "PARAM" and cfg != "none":
+                    params[parts[1]] = parts[2]
+    return results, skips, params
 
 
 def fmt(v):
@@ -100,11 +105,11 @@ def ratio(a, b):
 
 
 def build(outdir):
-    results, skips = read_logs(outdir)
+    results, skips, params = read_logs(outdir)
     med = {c: {r: statistics.median(v) for r, v in results[c].items()}
            for c in CONFIGS}
     table = []
-    for row, desc, unit, higher, direct in catalog():
+    for row, desc, unit, higher, direct in catalog(params):
         if not any(row in med[c] for c in ("intree", "kvs")):
             continue
         intree = med["intree"].get(row)
@@ -145,11 +150,7 @@ def markdown(table, skips, machine):
         arrow = "↑" if t["better"] == "higher" else "↓"
         r1 = "-" if t["kvs/intree"] is None else f"{t['kvs/intree']:.2f}"
         r2 = "-" if t["kvs/none"] is None else f"{t['kvs/none']:.2f}"
-        kvs = fmt(t["kvs"])
-        if t["kvs"] is None:
-            reason = skips["kvs"].get(t["row"].split("-")[1], "") or \
-                skips["kvs"].get(t["row"], "")
-            kvs = "n/a" + (f" ({reason})" if reason else "")
+        kvs = fmt(t["kvs"]) if t["kvs"] is not None else "n/a"
         lines.append(f"| {t['what']} | {t['unit']} {arrow} | {fmt(t['none'])} "
                      f"| {fmt(t['intree'])} | {kvs} | {r1} | {r2} |")
     notes = []
@@ -168,6 +169,8 @@ def markdown(table, skips, machine):
                  + " s.")
         if machine.get("quick") == "1":
             text += " **Quick run (--quick): one short round, small scales.**"
+        if machine.get("note"):
+            text += " " + machine["note"]
         text += "\n"
     return text
 
