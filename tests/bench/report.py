@@ -8,7 +8,7 @@ kvs.log, takes the median of each row's rounds, and writes results.csv
 (gnuplot), and prints the table.  With --readme FILE, replaces the text
 between the bench markers of FILE with the table and the machine.
 
-    report.py OUTDIR [--readme README.md --chart-copy docs/bench.png]
+    report.py OUTDIR [--readme README.md --chart-copy tests/bench/bench.png]
 """
 import argparse
 import csv
