@@ -85,11 +85,10 @@ row() {
 	read -r conns inpkts outpkts <<<"$(svc_counters "$svc")"
 	expect_eq "$tag: one connection counted" 1 "$conns"
 	expect_cmp "$tag: InPkts counted" "$inpkts" -gt 0
-	if [[ $m == nat ]]; then
-		expect_cmp "$tag: OutPkts counted (replies cross the director)" "$outpkts" -gt 0
-	else
-		expect_eq "$tag: OutPkts 0 (replies go straight to the client)" 0 "$outpkts"
-	fi
+	# NAT rewrites the replies; the others' replies come from the VIP
+	# and pass through the director only as a router (or from a local
+	# real server), where they are counted as in-tree does.
+	expect_cmp "$tag: OutPkts counted" "$outpkts" -gt 0
 	if [[ $where == remote-* && -n ${TUN_OVERHEAD[$m]:-} && $proto == tcp && $vip != *:* ]]; then
 		expect_match "$tag: client learned the tunnel's path MTU" \
 			"mtu $((1500 - TUN_OVERHEAD[$m]))" "$(on_client ip route get "$vip")"
