@@ -64,6 +64,32 @@ static unsigned int conn_forward(struct kvs_net *kn, struct sk_buff *skb,
 	return xmit->out(kn, skb, cp, iph, hooknum);
 }
 
+/*
+ * With direct routing and tunnels the real server answers the client
+ * from the virtual address itself, which hashes no reply tuple.  When
+ * such a reply still passes through this host (routed by it, or sent by
+ * a real server on it), it is the reverse of the request's tuple: as
+ * in-tree, it is counted and drives the state machine, and goes on
+ * untouched.  Returns false if @t is no such reply.
+ */
+static bool direct_reply(struct kvs_net *kn, const struct sk_buff *skb,
+			 const struct kvs_iph *iph, const struct kvs_tuple *t)
+{
+	struct kvs_tuple rev = *t;
+	struct kvs_conn *cp;
+	enum kvs_dir dir;
+
+	rev.src = t->dst;
+	rev.dst = t->src;
+	rev.sport = t->dport;
+	rev.dport = t->sport;
+	cp = kvs_conn_lookup(&kn->conns, &rev, &dir);
+	if (!cp || dir != KVS_DIR_ORIG || kvs_xmit_find(cp->flags)->out)
+		return false;
+	conn_track_packet(kn, cp, KVS_DIR_REPLY, skb, iph);
+	return true;
+}
+
 static struct kvs_service *service_for(struct kvs_net *kn,
 				       const struct sk_buff *skb,
 				       const struct kvs_iph *iph)
@@ -284,6 +310,9 @@ static unsigned int kvs_hook(void *priv, struct sk_buff *skb,
 
 	kvs_tuple_from_iph(&t, &iph);
 	cp = kvs_conn_lookup(&kn->conns, &t, &dir);
+	if (!cp && state->hook != NF_INET_LOCAL_IN &&
+	    direct_reply(kn, skb, &iph, &t))
+		return NF_ACCEPT;
 	if (state->hook == NF_INET_FORWARD)
 		return cp ? conn_forward(kn, skb, cp, dir, &iph, state->hook) :
 			    NF_ACCEPT;

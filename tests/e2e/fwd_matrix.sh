@@ -64,20 +64,18 @@ row() {
 	EOF
 	log=$(echo_log "$where")
 	before=$(stat -c %s "$log")
-	got=$WORK/got
+	got=$WORK/${TOPO_PREFIX}got
 	on_client ip route flush cache
 	[[ $vip != *:* ]] || on_client ip -6 route flush cache
-	if ! echo_through "$proto" "$vip" "$PORT" "$pl" >"$got" 2>"$WORK/err"; then
-		not_ok "$tag: transfer" "$(cat "$WORK/err")"
-		show ipvsadm -L -n --stats
-		return 0
-	fi
+	echo_through "$proto" "$vip" "$PORT" "$pl" >"$got" 2>"$WORK/${TOPO_PREFIX}err" || true
 	if cmp -s "$pl" "$got"; then
 		ok "$tag: echo came back intact ($size bytes)"
 	else
-		not_ok "$tag: echo came back intact" "sent $size bytes, got $(stat -c %s "$got")"
+		not_ok "$tag: echo came back intact" "sent $size bytes, got $(stat -c %s "$got")" \
+			"$(cat "$WORK/${TOPO_PREFIX}err")"
+		show ipvsadm -L -n --stats
 	fi
-	if wait_until 5 test "$(stat -c %s "$log")" -ge $((before + size)) &&
+	if wait_until 5 _size_ge "$log" $((before + size)) &&
 		tail -c +$((before + 1)) "$log" | cmp -s - "$pl"; then
 		ok "$tag: the real server received the payload intact"
 	else
@@ -87,11 +85,10 @@ row() {
 	read -r conns inpkts outpkts <<<"$(svc_counters "$svc")"
 	expect_eq "$tag: one connection counted" 1 "$conns"
 	expect_cmp "$tag: InPkts counted" "$inpkts" -gt 0
-	if [[ $m == nat ]]; then
-		expect_cmp "$tag: OutPkts counted (replies cross the director)" "$outpkts" -gt 0
-	else
-		expect_eq "$tag: OutPkts 0 (replies go straight to the client)" 0 "$outpkts"
-	fi
+	# NAT rewrites the replies; the others' replies come from the VIP
+	# and pass through the director only as a router (or from a local
+	# real server), where they are counted as in-tree does.
+	expect_cmp "$tag: OutPkts counted" "$outpkts" -gt 0
 	if [[ $where == remote-* && -n ${TUN_OVERHEAD[$m]:-} && $proto == tcp && $vip != *:* ]]; then
 		expect_match "$tag: client learned the tunnel's path MTU" \
 			"mtu $((1500 - TUN_OVERHEAD[$m]))" "$(on_client ip route get "$vip")"
@@ -99,9 +96,12 @@ row() {
 	log "$tag: $((SECONDS - t0))s"
 }
 
-matrix() {
-	local director=$1 prefix=$2 m proto fam vip rip b
-	topo_up --director "$director" --prefix "$prefix"
+# setup DIRECTOR PREFIX: a topology with its director in the init
+# namespace or in namespace PREFIX+DIRECTOR, real servers A and B ready
+# for every method, echo servers everywhere.
+setup() {
+	local b
+	topo_up --director "$1" --prefix "$2"
 	director_dr_router
 	for b in A B; do
 		backend_vip "$b" "$VIP" ${VIP6:+"$VIP6"}
@@ -112,7 +112,11 @@ matrix() {
 	# Checksummed GRE goes to B, which requires it.
 	backend_gre_csum B
 	start_echo local "$NS_DIRECTOR" "$PORT"
-	local fams=(4)
+}
+
+# rows: every row of the matrix on the current topology.
+rows() {
+	local m proto fam vip rip b protos fams=(4)
 	[[ -n ${VIP6:-} ]] && fams+=(6)
 	for fam in "${fams[@]}"; do
 		for m in nat dr ipip gue gre gue-csum gre-csum; do
@@ -124,7 +128,7 @@ matrix() {
 				vip=$VIP6
 				rip="[${BACKEND_IP6[$b]}]"
 			fi
-			local protos=$PROTOS
+			protos=$PROTOS
 			[[ $m == *-csum ]] && protos=tcp
 			for proto in $protos; do
 				row "remote-$b" "$m" "$proto" "$vip" "$rip:$PORT"
@@ -139,7 +143,28 @@ matrix() {
 }
 
 SECONDS=0
-matrix init ''
-log "director in the init namespace: ${SECONDS}s"
-matrix lb n-
-log "both: ${SECONDS}s"
+setup init ''
+setup lb n-
+log "set up: ${SECONDS}s"
+# The two directors' rows run side by side; the namespaced one reports
+# through a file once both are done.
+(
+	trap - EXIT ERR
+	T_PASS=0
+	T_FAIL=0
+	topo_use n-
+	rows
+	echo "$T_PASS $T_FAIL" >"$WORK/n-counts"
+) >"$WORK/n-rows.log" 2>&1 &
+ns_rows=$!
+topo_use ''
+rows
+wait "$ns_rows" || true
+cat "$WORK/n-rows.log"
+if read -r p f <"$WORK/n-counts"; then
+	T_PASS=$((T_PASS + p))
+	T_FAIL=$((T_FAIL + f))
+else
+	not_ok "the rows of the namespaced director ran to the end"
+fi
+log "all rows: ${SECONDS}s"

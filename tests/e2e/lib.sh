@@ -604,19 +604,19 @@ start_echo() {
 	log=$(echo_log "$name")
 	: >"$log"
 	modprobe sctp 2>/dev/null || true
-	# -t 3: the reply may still be on its way when the request ends.
-	bg_start "$name-tcp" "$ns" socat -t 3 \
+	# -t 10: the reply may still be on its way when the request ends.
+	bg_start "$name-tcp" "$ns" socat -t 10 \
 		"TCP6-LISTEN:$port,reuseaddr,fork,ipv6only=0" "SYSTEM:tee -a $log"
-	bg_start "$name-udp" "$ns" socat -t 3 \
+	bg_start "$name-udp" "$ns" socat -t 10 \
 		"UDP6-RECVFROM:$port,reuseaddr,fork,ipv6only=0" "SYSTEM:tee -a $log"
-	(($#)) || bg_start "$name-sctp" "$ns" socat -t 3 \
+	(($#)) || bg_start "$name-sctp" "$ns" socat -t 10 \
 		"SCTP6-LISTEN:$port,reuseaddr,fork,ipv6only=0" "SYSTEM:tee -a $log"
 	for a; do
 		b=$a
 		[[ $a == *:* ]] && b="[$a]"
-		bg_start "$name-udp-$a" "$ns" socat -t 3 \
+		bg_start "$name-udp-$a" "$ns" socat -t 10 \
 			"UDP-RECVFROM:$port,reuseaddr,fork,bind=$b" "SYSTEM:tee -a $log"
-		bg_start "$name-sctp-$a" "$ns" socat -t 3 \
+		bg_start "$name-sctp-$a" "$ns" socat -t 10 \
 			"SCTP-LISTEN:$port,reuseaddr,fork,bind=$b" "SYSTEM:tee -a $log"
 	done
 	wait_listen "$ns" tcp "$port"
@@ -628,18 +628,32 @@ echo_log() {
 }
 
 # echo_through PROTO ADDR PORT FILE: sends FILE from the client to
-# ADDR:PORT over tcp, udp (one datagram) or sctp and prints what came back.
+# ADDR:PORT over tcp, udp (one datagram) or sctp and prints what came back
+# as soon as all of it is there (at most 15 s).  The client keeps its end
+# open meanwhile: UDP has no end, and SCTP no half-close.
 echo_through() {
-	local proto=$1 addr=$2 port=$3 file=$4 peer
+	local proto=$1 addr=$2 port=$3 file=$4 peer out pid rc=0
 	peer=$addr
 	[[ $addr == *:* ]] && peer="[$addr]"
 	case $proto in
-	tcp) on_client timeout 15 socat -t 5 -T 10 - "TCP:$peer:$port" <"$file" ;;
-	udp) on_client timeout 15 socat -t 2 -T 10 - "UDP:$peer:$port" <"$file" ;;
-	# SCTP has no half-close: the client keeps the association until
-	# the echo is back (-t after its own end of input).
-	sctp) on_client timeout 15 socat -t 3 -T 10 - "SCTP-CONNECT:$peer:$port,shut-none" <"$file" ;;
+	tcp) peer="TCP:$peer:$port" ;;
+	udp) peer="UDP:$peer:$port" ;;
+	sctp) peer="SCTP-CONNECT:$peer:$port,shut-none" ;;
 	esac
+	out=$WORK/${TOPO_PREFIX}echo-through.out
+	: >"$out"
+	ip netns exec "$NS_CLIENT" socat -t 15 -T 15 - "$peer" <"$file" >"$out" &
+	pid=$!
+	wait_until 15 _size_ge "$out" "$(stat -c %s "$file")" || rc=1
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	cat "$out"
+	return "$rc"
+}
+
+# _size_ge FILE N: FILE holds at least N bytes.
+_size_ge() {
+	(($(stat -c %s "$1") >= $2))
 }
 
 # backend_gre_csum B: GRE packets to backend B's own addresses must carry
