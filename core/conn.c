@@ -212,7 +212,8 @@ struct kvs_conn *kvs_conn_new(struct kvs_conn_table *tbl,
 	reply->af = dest->af;
 	reply->protocol = iph->protocol;
 	reply->src = dest->addr;
-	reply->sport = dest->port;
+	/* A dest of port 0 (fwmark services) keeps the packet's port. */
+	reply->sport = dest->port ?: iph->dport;
 	reply->dst = iph->saddr;
 	reply->dport = iph->sport;
 
