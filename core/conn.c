@@ -201,6 +201,7 @@ void kvs_conn_init(struct kvs_conn *cp, const struct kvs_iph *iph,
 	reply->af = dest->af;
 	reply->protocol = iph->protocol;
 	reply->src = dest->addr;
+	/* A dest of port 0 (fwmark services) keeps the packet's port. */
 	reply->sport = dport ?: dest->port ?: iph->dport;
 	reply->dst = iph->saddr;
 	reply->dport = iph->sport;

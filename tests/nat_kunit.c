@@ -218,10 +218,12 @@ static unsigned int nat_packet(struct kunit *test, const struct nat_case *c,
 	return sizeof(*ip) + l4len;
 }
 
+/* An skb of @len bytes from @buf, network header first, transport at @thoff. */
 static struct sk_buff *nat_skb(struct kunit *test, const struct nat_case *c,
-			       const u8 *buf, unsigned int len)
+			       const u8 *buf, unsigned int len,
+			       unsigned int thoff)
 {
-	unsigned int head = c->linear ? sizeof(struct iphdr) + c->linear : len;
+	unsigned int head = c->linear ? thoff + c->linear : len;
 	struct sk_buff *skb;
 	struct page *page;
 
@@ -230,7 +232,8 @@ static struct sk_buff *nat_skb(struct kunit *test, const struct nat_case *c,
 	skb_reserve(skb, 32);
 	skb_put_data(skb, buf, head);
 	skb_reset_network_header(skb);
-	skb->protocol = htons(ETH_P_IP);
+	skb->protocol = htons(thoff == sizeof(struct iphdr) ? ETH_P_IP :
+						       ETH_P_IPV6);
 	if (head < len) {
 		page = alloc_page(GFP_KERNEL);
 		if (!page)
@@ -242,7 +245,7 @@ static struct sk_buff *nat_skb(struct kunit *test, const struct nat_case *c,
 
 	switch (c->summed) {
 	case CHECKSUM_PARTIAL:
-		skb_partial_csum_set(skb, sizeof(struct iphdr),
+		skb_partial_csum_set(skb, thoff,
 				     c->protocol == IPPROTO_TCP ?
 				     offsetof(struct tcphdr, check) :
 				     offsetof(struct udphdr, check));
@@ -281,7 +284,7 @@ static void nat_rewrite_test(struct kunit *test)
 	nat_ends(c, false, &before);
 	nat_ends(c, true, &after);
 
-	skb = nat_skb(test, c, buf, len);
+	skb = nat_skb(test, c, buf, len, sizeof(struct iphdr));
 	if (c->clone) {
 		orig = skb;
 		skb = skb_clone(orig, GFP_KERNEL);
@@ -500,34 +503,7 @@ static void nat6_rewrite_test(struct kunit *test)
 					      csum_partial(buf + thoff, l4len, 0)),
 				0);
 
-	/* nat_skb() sizes the linear part for IPv4: build the skb here. */
-	skb = alloc_skb(len + 64, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, skb);
-	skb_reserve(skb, 32);
-	if (c->linear) {
-		struct page *page = alloc_page(GFP_KERNEL);
-
-		if (!page)
-			kfree_skb(skb);
-		KUNIT_ASSERT_NOT_NULL(test, page);
-		skb_put_data(skb, buf, thoff + c->linear);
-		memcpy(page_address(page), buf + thoff + c->linear,
-		       len - thoff - c->linear);
-		skb_add_rx_frag(skb, 0, page, 0, len - thoff - c->linear,
-				PAGE_SIZE);
-	} else {
-		skb_put_data(skb, buf, len);
-	}
-	skb_reset_network_header(skb);
-	skb->protocol = htons(ETH_P_IPV6);
-	if (c->summed == CHECKSUM_PARTIAL) {
-		skb_partial_csum_set(skb, thoff, c->protocol == IPPROTO_TCP ?
-				     offsetof(struct tcphdr, check) :
-				     offsetof(struct udphdr, check));
-	} else if (c->summed == CHECKSUM_COMPLETE) {
-		skb->csum = skb_checksum(skb, 0, skb->len, 0);
-		skb->ip_summed = CHECKSUM_COMPLETE;
-	}
+	skb = nat_skb(test, c, buf, len, thoff);
 	if (c->clone) {
 		orig = skb;
 		skb = skb_clone(orig, GFP_KERNEL);

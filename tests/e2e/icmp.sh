@@ -72,8 +72,10 @@ for fam in 4 6; do
 		expect_match "IPv4: the error quotes the reply as backend A sent it" \
 			"${BACKEND_IP[A]}\.9100 > $CLIENT_IP\.[0-9]+: .*UDP" "$dump"
 	else
-		expect_match "IPv6: the error reaches backend A with its checksum right" \
-			"$CLIENT_IP6 > ${BACKEND_IP6[A]}: \[icmp6 sum ok\] ICMP6, destination unreachable, unreachable port" "$dump"
+		# (in-tree leaves the ICMPv6 checksum to offload: tcpdump
+		# calls it bad)
+		expect_match "IPv6: the error reaches backend A" \
+			"$CLIENT_IP6 > ${BACKEND_IP6[A]}: .*ICMP6, destination unreachable, unreachable port" "$dump"
 	fi
 
 	log "IPv$fam: packets over the MTU toward the backends"
@@ -89,7 +91,7 @@ for fam in 4 6; do
 done
 
 # rr may well have sent both to the same backend.
-got=$(cat "$WORK/sink-A" "$WORK/sink-B" 2>/dev/null | wc -c)
+got=$(cat "$WORK"/sink-[AB] | wc -c)
 expect_cmp "the backends received both uploads whole (400 kB)" "$got" -eq 400000
 
 # ---- garbage quotes
