@@ -713,7 +713,7 @@ void kvs_persist_put(struct kvs_template *tpl);
 void kvs_persist_seen(struct kvs_conn *cp, enum kvs_dir dir);
 struct seq_file;
 void kvs_persist_seq_show(struct seq_file *seq,
-			  const struct kvs_template *tpl);
+			  const struct kvs_template *tpl, bool origin);
 bool kvs_svc_onepacket(const struct kvs_service *svc, u8 protocol);
 
 /* ---- protocols ---- */

@@ -301,12 +301,13 @@ void kvs_persist_gc(struct kvs_tpl_table *tbl, bool all)
 }
 
 /*
- * A template as in-tree lists it in /proc/net/ip_vs_conn: protocol IP for a fwmark service (the
- * mark as ToIP), client port 0, state NONE until a connection made from
- * it is answered.
+ * A template as in-tree lists it in /proc/net/ip_vs_conn and, with
+ * @origin (all are LOCAL here), in ip_vs_conn_sync: protocol IP for a
+ * fwmark service (the mark as ToIP), client port 0, state NONE until a
+ * connection made from it is answered.
  */
 void kvs_persist_seq_show(struct seq_file *seq,
-			  const struct kvs_template *tpl)
+			  const struct kvs_template *tpl, bool origin)
 {
 	const struct kvs_tpl_key *k = &tpl->key;
 	const struct kvs_proto *pp = kvs_proto_find(k->protocol);
@@ -324,15 +325,16 @@ void kvs_persist_seq_show(struct seq_file *seq,
 	else
 		snprintf(daddr, sizeof(daddr), "%08X", ntohl(dest->addr.ip));
 	if (k->af == AF_INET6)
-		seq_printf(seq, "%-3s %pI6 %04X %pI6 %04X %s %04X %-11s %7u\n",
+		seq_printf(seq, "%-3s %pI6 %04X %pI6 %04X %s %04X %-11s ",
 			   proto, &k->caddr.in6, 0, &k->vaddr.in6,
-			   ntohs(k->vport), daddr, ntohs(tpl->dport), state,
-			   secs);
+			   ntohs(k->vport), daddr, ntohs(tpl->dport), state);
 	else
-		seq_printf(seq, "%-3s %08X %04X %08X %04X %s %04X %-11s %7u\n",
+		seq_printf(seq, "%-3s %08X %04X %08X %04X %s %04X %-11s ",
 			   proto, ntohl(k->caddr.ip), 0, ntohl(k->vaddr.ip),
-			   ntohs(k->vport), daddr, ntohs(tpl->dport), state,
-			   secs);
+			   ntohs(k->vport), daddr, ntohs(tpl->dport), state);
+	if (origin)
+		seq_printf(seq, "%-6s ", "LOCAL");
+	seq_printf(seq, "%7u\n", secs);
 }
 
 static void tpl_gc_work(struct work_struct *work)

@@ -457,7 +457,7 @@ static int conn_seq_show(struct seq_file *seq, void *v)
 		return 0;
 	}
 	if (st->in_tpls) {
-		kvs_persist_seq_show(seq, v);
+		kvs_persist_seq_show(seq, v, false);
 		return 0;
 	}
 	conn_show_addrs(seq, cp);
@@ -475,9 +475,10 @@ static int conn_sync_seq_show(struct seq_file *seq, void *v)
 		seq_puts(seq, "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Origin Expires\n");
 		return 0;
 	}
-	/* Templates are listed in ip_vs_conn only, for now. */
-	if (st->in_tpls)
+	if (st->in_tpls) {
+		kvs_persist_seq_show(seq, v, true);
 		return 0;
+	}
 	conn_show_addrs(seq, cp);
 	seq_printf(seq, "%-6s %7u\n",
 		   cp->flags & IP_VS_CONN_F_SYNC ? "SYNC" : "LOCAL",

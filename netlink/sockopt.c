@@ -219,15 +219,23 @@ static int do_set(struct sock *sk, int cmd, sockptr_t ptr, unsigned int len)
 
 static void stats_to_user(struct ip_vs_stats_user *u, const struct kvs_stats *s)
 {
+	u64 rate[KVS_RATE_MAX];
 	struct kvs_counters c;
 
 	kvs_stats_read(s, &c);
+	kvs_est_read(s, rate);
 	memset(u, 0, sizeof(*u));
 	u->conns = c.conns;
 	u->inpkts = c.inpkts;
 	u->outpkts = c.outpkts;
 	u->inbytes = c.inbytes;
 	u->outbytes = c.outbytes;
+	/* The old ABI's rates are 32-bit, as in-tree truncates them. */
+	u->cps = rate[KVS_RATE_CPS];
+	u->inpps = rate[KVS_RATE_INPPS];
+	u->outpps = rate[KVS_RATE_OUTPPS];
+	u->inbps = rate[KVS_RATE_INBPS];
+	u->outbps = rate[KVS_RATE_OUTBPS];
 }
 
 static void service_to_user(struct ip_vs_service_entry *e,

@@ -10,6 +10,10 @@
  * It leaves one service behind for the script to list with ipvsadm:
  * TCP 10.9.9.9:80 wrr persistent 300 mask 255.255.255.0, one Masq dest
  * 10.0.2.11:8080 weight 3.
+ *
+ * "kvs_sockopt_client stats ADDR PORT" instead prints the counters and
+ * rates of TCP service ADDR:PORT as IP_VS_SO_GET_SERVICE gives them, as
+ * "name value" lines.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -433,13 +437,41 @@ static void leave_service(void)
 		   set(IP_VS_SO_SET_ADDDEST, &sd, sizeof(sd)), 0);
 }
 
-int main(void)
+static int print_stats(const char *addr, const char *port)
+{
+	struct ip_vs_service_entry e;
+	socklen_t len = sizeof(e);
+	int err;
+
+	memset(&e, 0, sizeof(e));
+	e.protocol = IPPROTO_TCP;
+	e.addr = inet_addr(addr);
+	e.port = htons(atoi(port));
+	err = get(IP_VS_SO_GET_SERVICE, &e, &len);
+	if (err) {
+		fprintf(stderr, "GET_SERVICE %s:%s: %s\n", addr, port,
+			strerror(err));
+		return 1;
+	}
+	printf("conns %u\ninpkts %u\noutpkts %u\ninbytes %llu\noutbytes %llu\n",
+	       e.stats.conns, e.stats.inpkts, e.stats.outpkts,
+	       (unsigned long long)e.stats.inbytes,
+	       (unsigned long long)e.stats.outbytes);
+	printf("cps %u\ninpps %u\noutpps %u\ninbps %u\noutbps %u\n",
+	       e.stats.cps, e.stats.inpps, e.stats.outpps, e.stats.inbps,
+	       e.stats.outbps);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	sock = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
 	if (sock < 0) {
 		perror("socket");
 		return 2;
 	}
+	if (argc == 4 && !strcmp(argv[1], "stats"))
+		return print_stats(argv[2], argv[3]);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_get_basics();
 	test_services();
