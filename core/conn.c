@@ -334,10 +334,11 @@ void kvs_conn_expire_now(struct kvs_conn_table *tbl, struct kvs_conn *cp)
 
 /*
  * One pass over the table: unlink what has expired (or, with sysctl
- * expire_nodest_conn, lost its dest), or everything when @all.  Runs in process context and yields every so often; entries
- * added or moved by a resize meanwhile are caught by the next pass, and
- * so is the entry after one unlinked just before a yield: the walk
- * cannot find its place in that bucket again and skips one.
+ * expire_nodest_conn, lost its dest), or everything when @all.  Runs in
+ * process context and yields every so often; entries added or moved by
+ * a resize meanwhile are caught by the next pass, and so is the entry
+ * after one unlinked just before a yield: the walk cannot find its place
+ * in that bucket again and skips one.
  */
 static void conn_gc_pass(struct kvs_conn_table *tbl, bool all)
 {
