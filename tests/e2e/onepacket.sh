@@ -87,7 +87,7 @@ for b in "${BACKENDS[@]}"; do
 	expect_eq "fwmark -o: backend $b: Conns 2, no entry counted" "2 0 0" \
 		"$(ipvs_stat conns 5 "${BACKEND_IP[$b]}:9000") $(ipvs_conns 5 "${BACKEND_IP[$b]}:9000")"
 done
-expect_no_match "fwmark -o: no UDP entry for port 54" "^UDP .*:54 " \
+expect_no_match "fwmark -o: no UDP entry for port 54" "^UDP .* $VIP:54 " \
 	"$(on_director ipvsadm -L -c -n)"
 on_director ipvsadm -d -f 5 -r "${BACKEND_IP[A]}:9000"
 on_director ipvsadm -d -f 5 -r "${BACKEND_IP[B]}:9000"
