@@ -189,9 +189,7 @@ static unsigned int icmp_to_server(struct kvs_net *kn, struct sk_buff *skb,
 		kvs_drop_count(kn, KVS_DROP_XMIT);
 		return NF_DROP;
 	}
-	if (IS_ENABLED(CONFIG_IPV6) && iph->af == AF_INET6)
-		return kvs_xmit_send_ipv6(kn, skb, &daddr->in6, true);
-	return kvs_xmit_send_ipv4(kn, skb, daddr->ip, true);
+	return kvs_xmit_send(kn, skb, iph->af, daddr, true);
 }
 
 /*

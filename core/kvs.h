@@ -781,16 +781,12 @@ struct kvs_xmit {
 extern const struct kvs_xmit kvs_xmit_nat;
 const struct kvs_xmit *kvs_xmit_find(u32 conn_flags);
 bool kvs_xmit_ttl_ok(struct sk_buff *skb);
-unsigned int kvs_xmit_send_ipv4(struct kvs_net *kn, struct sk_buff *skb,
-				__be32 daddr, bool forwarded);
 unsigned int kvs_xmit_reroute_local(struct kvs_net *kn, struct sk_buff *skb);
 int kvs_nat_rewrite_ipv4(struct sk_buff *skb, const struct kvs_iph *iph,
 			 const struct kvs_proto *pp, bool src,
 			 __be32 addr, __be16 port);
 
-/* IPv6, ICMP and fwmark (v6 helper): IPv6 sending and NAT, ICMP. */
-unsigned int kvs_xmit_send_ipv6(struct kvs_net *kn, struct sk_buff *skb,
-				const struct in6_addr *daddr, bool forwarded);
+/* IPv6 NAT, and the ICMP errors kvs sends and translates. */
 int kvs_nat_rewrite_ipv6(struct sk_buff *skb, const struct kvs_iph *iph,
 			 const struct kvs_proto *pp, bool src,
 			 const struct in6_addr *addr, __be16 port);
@@ -833,10 +829,14 @@ struct kvs_out {
 int kvs_out_route(struct kvs_net *kn, const struct sk_buff *skb, u16 af,
 		  const union nf_inet_addr *daddr, bool known_nh,
 		  struct kvs_out *o);
+int kvs_out_saddr(struct kvs_net *kn, u16 af, const union nf_inet_addr *daddr,
+		  struct kvs_out *o);
 bool kvs_out_too_big(struct sk_buff *skb, u16 af, unsigned int mtu);
 bool kvs_out_dec_ttl(struct sk_buff *skb, u16 af);
 unsigned int kvs_out_send(struct kvs_net *kn, struct sk_buff *skb, u16 af,
 			  struct kvs_out *o);
+unsigned int kvs_xmit_send(struct kvs_net *kn, struct sk_buff *skb, u16 af,
+			   const union nf_inet_addr *daddr, bool forwarded);
 
 /* One tunnel, as a real server's dest describes it (xmit/tunnel.c). */
 struct kvs_tun {

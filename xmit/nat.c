@@ -116,10 +116,7 @@ static unsigned int nat_in(struct kvs_net *kn, struct sk_buff *skb,
 		goto drop;
 	if (hooknum == NF_INET_LOCAL_OUT)
 		return kvs_xmit_reroute_local(kn, skb);
-	if (IS_ENABLED(CONFIG_IPV6) && iph->af == AF_INET6)
-		return kvs_xmit_send_ipv6(kn, skb, &kvs_conn_daddr(cp)->in6,
-					  forwarded);
-	return kvs_xmit_send_ipv4(kn, skb, kvs_conn_daddr(cp)->ip, forwarded);
+	return kvs_xmit_send(kn, skb, iph->af, kvs_conn_daddr(cp), forwarded);
 
 drop:
 	kvs_drop_count(kn, KVS_DROP_XMIT);

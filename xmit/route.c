@@ -3,12 +3,10 @@
  * The way out to a real server, for either address family: the route
  * (and the source address an outer header uses), whether the server is
  * this host, the path MTU checks that answer the sender with ICMP, and
- * handing the finished packet to the output path.  Used by direct
- * routing and the tunnels; masquerading keeps its own IPv4 path.
+ * handing the finished packet to the output path.  Shared by every
+ * forwarding method.
  */
-#include <linux/icmpv6.h>
 #include <net/addrconf.h>
-#include <net/icmp.h>
 #include <net/ip.h>
 #include <net/ip6_route.h>
 #include <net/ipv6.h>
@@ -26,6 +24,9 @@ static int route4(struct kvs_net *kn, const struct sk_buff *skb,
 	};
 	struct rtable *rt;
 
+	/* An IPv4 packet routes by its TOS (a tunnel's inner one too). */
+	if (ip_hdr(skb)->version == 4)
+		fl4.flowi4_tos = RT_TOS(ip_hdr(skb)->tos);
 	rt = ip_route_output_key(kn->net, &fl4);
 	if (IS_ERR(rt))
 		return PTR_ERR(rt);
@@ -57,6 +58,8 @@ static int route6(struct kvs_net *kn, const struct sk_buff *skb,
 
 	if (!IS_ENABLED(CONFIG_IPV6))
 		return -EAFNOSUPPORT;
+	if (ipv6_addr_is_multicast(daddr))
+		return -EINVAL;
 	dst = ip6_route_output(kn->net, NULL, &fl6);
 	err = dst->error;
 	if (err)
@@ -66,10 +69,6 @@ static int route6(struct kvs_net *kn, const struct sk_buff *skb,
 		dst_release(dst);
 		return 1;
 	}
-	err = ipv6_dev_get_saddr(kn->net, ip6_dst_idev(dst)->dev, daddr, 0,
-				 &o->saddr.in6);
-	if (err)
-		goto err_put;
 	o->dst = dst;
 	o->mtu = dst_mtu(dst);
 	return 0;
@@ -77,6 +76,20 @@ static int route6(struct kvs_net *kn, const struct sk_buff *skb,
 err_put:
 	dst_release(dst);
 	return err ?: -EHOSTUNREACH;
+}
+
+/*
+ * The source address an outer header toward @daddr uses, once routed
+ * (o->dst set).  IPv4 routing chose it already; IPv6 asks source address
+ * selection, which only tunnels need, so routing does not pay for it.
+ */
+int kvs_out_saddr(struct kvs_net *kn, u16 af, const union nf_inet_addr *daddr,
+		  struct kvs_out *o)
+{
+	if (af != AF_INET6)
+		return 0;
+	return ipv6_dev_get_saddr(kn->net, ip6_dst_idev(o->dst)->dev,
+				  &daddr->in6, 0, &o->saddr.in6);
 }
 
 /*
@@ -96,28 +109,51 @@ int kvs_out_route(struct kvs_net *kn, const struct sk_buff *skb, u16 af,
 }
 
 /*
- * Is the packet at skb->data (family @af) too big for @mtu?  Then its
- * sender is told the MTU it may use, as a router would, and the caller
- * drops it.  IPv4 without DF may be fragmented; ICMP never answers ICMP.
+ * Is the packet at skb->data (family @af) too big for @mtu?  IPv4
+ * without DF may be fragmented; GSO packets are cut to size later; an
+ * IPv6 packet conntrack reassembled is judged by its largest fragment.
  */
-bool kvs_out_too_big(struct sk_buff *skb, u16 af, unsigned int mtu)
+static bool out_exceeds(const struct sk_buff *skb, u16 af, unsigned int mtu)
 {
+	if (af == AF_INET6 && IP6CB(skb)->frag_max_size)
+		return IP6CB(skb)->frag_max_size > mtu;
 	if (skb->len <= mtu)
 		return false;
 	if (skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu))
 		return false;
+	return af == AF_INET6 || (ip_hdr(skb)->frag_off & htons(IP_DF));
+}
+
+/* The MTU an error tells the sender: IPv6 links carry at least 1280. */
+static u32 out_told_mtu(u16 af, unsigned int mtu)
+{
+	return af == AF_INET6 ? max_t(u32, mtu, IPV6_MIN_MTU) : mtu;
+}
+
+/*
+ * Too big for @mtu?  Then the sender is told the MTU it may use, as a
+ * router would, and the caller drops the packet.
+ */
+bool kvs_out_too_big(struct sk_buff *skb, u16 af, unsigned int mtu)
+{
+	if (!out_exceeds(skb, af, mtu))
+		return false;
+	kvs_icmp_send_error(skb, af, KVS_ICMP_TOOBIG, out_told_mtu(af, mtu));
+	return true;
+}
+
+/* Take one hop off a packet whose sender has one left to give. */
+static bool out_dec_hop(struct sk_buff *skb, u16 af)
+{
 	if (af == AF_INET6) {
-		if (!IS_ENABLED(CONFIG_IPV6))
-			return true;
-		if (ipv6_hdr(skb)->nexthdr != IPPROTO_ICMPV6)
-			icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0,
-				    max(mtu, IPV6_MIN_MTU));
+		if (skb_ensure_writable(skb, sizeof(struct ipv6hdr)))
+			return false;
+		ipv6_hdr(skb)->hop_limit--;
 		return true;
 	}
-	if (!(ip_hdr(skb)->frag_off & htons(IP_DF)))
+	if (skb_ensure_writable(skb, sizeof(struct iphdr)))
 		return false;
-	if (ip_hdr(skb)->protocol != IPPROTO_ICMP)
-		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+	ip_decrease_ttl(ip_hdr(skb));
 	return true;
 }
 
@@ -127,25 +163,7 @@ bool kvs_out_too_big(struct sk_buff *skb, u16 af, unsigned int mtu)
  */
 bool kvs_out_dec_ttl(struct sk_buff *skb, u16 af)
 {
-	if (af == AF_INET6) {
-		if (!IS_ENABLED(CONFIG_IPV6))
-			return false;
-		if (ipv6_hdr(skb)->hop_limit <= 1) {
-			icmpv6_send(skb, ICMPV6_TIME_EXCEED,
-				    ICMPV6_EXC_HOPLIMIT, 0);
-			return false;
-		}
-		if (skb_ensure_writable(skb, sizeof(struct ipv6hdr)))
-			return false;
-		ipv6_hdr(skb)->hop_limit--;
-		return true;
-	}
-	if (!kvs_xmit_ttl_ok(skb))
-		return false;
-	if (skb_ensure_writable(skb, sizeof(struct iphdr)))
-		return false;
-	ip_decrease_ttl(ip_hdr(skb));
-	return true;
+	return kvs_xmit_ttl_ok(skb) && out_dec_hop(skb, af);
 }
 
 /*
@@ -174,4 +192,48 @@ unsigned int kvs_out_send(struct kvs_net *kn, struct sk_buff *skb, u16 af,
 		ip_local_out(kn->net, NULL, skb);
 	}
 	return NF_STOLEN;
+}
+
+/*
+ * Route @skb, already rewritten for its new destination @daddr (family
+ * @af), and send it: masquerading's way out, and the way on of an ICMP
+ * error it translated.  @forwarded: it came from another host and loses
+ * a hop (kvs_xmit_ttl_ok() checked before the rewrite that one is left).
+ * A real server on this host gets it up the local stack as rewritten.
+ * Returns the verdict for the hook that met it.
+ */
+unsigned int kvs_xmit_send(struct kvs_net *kn, struct sk_buff *skb, u16 af,
+			   const union nf_inet_addr *daddr, bool forwarded)
+{
+	struct kvs_out o;
+	int ret;
+
+	ret = kvs_out_route(kn, skb, af, daddr, false, &o);
+	if (ret < 0)
+		goto drop;
+	if (ret) {
+		kvs_skb_set_owned(skb);
+		return NF_ACCEPT;
+	}
+	if (out_exceeds(skb, af, o.mtu)) {
+		/*
+		 * On the output route the (rewritten) destination is not
+		 * ours, so the error is answered from an address of ours;
+		 * its LOCAL_OUT hook translates what it quotes.
+		 */
+		skb_dst_drop(skb);
+		skb_dst_set(skb, o.dst);
+		kvs_icmp_send_error(skb, af, KVS_ICMP_TOOBIG,
+				    out_told_mtu(af, o.mtu));
+		goto drop;
+	}
+	if (forwarded && !out_dec_hop(skb, af)) {
+		dst_release(o.dst);
+		goto drop;
+	}
+	return kvs_out_send(kn, skb, af, &o);
+
+drop:
+	kvs_drop_count(kn, KVS_DROP_XMIT);
+	return NF_DROP;
 }

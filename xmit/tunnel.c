@@ -323,6 +323,8 @@ static unsigned int tunnel_in(struct kvs_net *kn, struct sk_buff *skb,
 		goto drop;
 	if (ret)
 		return kvs_xmit_local(kn, skb, cp, iph, hooknum);
+	if (kvs_out_saddr(kn, t.af, &t.daddr, &o))
+		goto drop_dst;
 	t.saddr = o.saddr;
 
 	if (hooknum == NF_INET_LOCAL_IN && !kvs_out_dec_ttl(skb, iph->af))
