@@ -276,6 +276,7 @@ struct conn_seq {
 	loff_t pos;			/* of the walk's current entry */
 	bool entered;
 	bool in_tpls;			/* the current entry is a template */
+	bool origin;			/* ip_vs_conn_sync: an Origin column */
 };
 
 static bool conn_shown(const struct kvs_tuple_hash *th, struct kvs_conn **cp)
@@ -392,18 +393,6 @@ static void conn_seq_stop(struct seq_file *seq, void *v)
 	rhashtable_walk_stop(&st->iter);
 }
 
-static int conn_seq_open_ops(struct inode *inode, struct file *file,
-			     const struct seq_operations *ops)
-{
-	struct conn_seq *st;
-
-	st = __seq_open_private(file, ops, sizeof(*st));
-	if (!st)
-		return -ENOMEM;
-	st->kn = pde_data(inode);
-	return 0;
-}
-
 static int conn_seq_release(struct inode *inode, struct file *file)
 {
 	struct seq_file *seq = file->private_data;
@@ -447,42 +436,27 @@ static void conn_show_addrs(struct seq_file *seq, const struct kvs_conn *cp)
 		   cp->proto->state_name(cp->state));
 }
 
+/* ip_vs_conn_sync adds the origin of each connection: all are local here. */
 static int conn_seq_show(struct seq_file *seq, void *v)
 {
 	struct conn_seq *st = seq->private;
 	const struct kvs_conn *cp = v;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(seq, "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n");
+		seq_puts(seq, st->origin ?
+			 "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Origin Expires\n" :
+			 "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n");
 		return 0;
 	}
 	if (st->in_tpls) {
-		kvs_persist_seq_show(seq, v, false);
+		kvs_persist_seq_show(seq, v, st->origin);
 		return 0;
 	}
 	conn_show_addrs(seq, cp);
+	if (st->origin)
+		seq_printf(seq, "%-6s ",
+			   cp->flags & IP_VS_CONN_F_SYNC ? "SYNC" : "LOCAL");
 	seq_printf(seq, "%7u\n", conn_expires_secs(cp));
-	return 0;
-}
-
-/* The same, with the origin of each connection: all are local here. */
-static int conn_sync_seq_show(struct seq_file *seq, void *v)
-{
-	struct conn_seq *st = seq->private;
-	const struct kvs_conn *cp = v;
-
-	if (v == SEQ_START_TOKEN) {
-		seq_puts(seq, "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Origin Expires\n");
-		return 0;
-	}
-	if (st->in_tpls) {
-		kvs_persist_seq_show(seq, v, true);
-		return 0;
-	}
-	conn_show_addrs(seq, cp);
-	seq_printf(seq, "%-6s %7u\n",
-		   cp->flags & IP_VS_CONN_F_SYNC ? "SYNC" : "LOCAL",
-		   conn_expires_secs(cp));
 	return 0;
 }
 
@@ -493,21 +467,27 @@ static const struct seq_operations conn_seq_ops = {
 	.show	= conn_seq_show,
 };
 
-static const struct seq_operations conn_sync_seq_ops = {
-	.start	= conn_seq_start,
-	.next	= conn_seq_next,
-	.stop	= conn_seq_stop,
-	.show	= conn_sync_seq_show,
-};
+static int conn_seq_open_origin(struct inode *inode, struct file *file,
+				bool origin)
+{
+	struct conn_seq *st;
+
+	st = __seq_open_private(file, &conn_seq_ops, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	st->kn = pde_data(inode);
+	st->origin = origin;
+	return 0;
+}
 
 static int conn_seq_open(struct inode *inode, struct file *file)
 {
-	return conn_seq_open_ops(inode, file, &conn_seq_ops);
+	return conn_seq_open_origin(inode, file, false);
 }
 
 static int conn_sync_seq_open(struct inode *inode, struct file *file)
 {
-	return conn_seq_open_ops(inode, file, &conn_sync_seq_ops);
+	return conn_seq_open_origin(inode, file, true);
 }
 
 static const struct proc_ops conn_proc_ops = {

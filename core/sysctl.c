@@ -151,9 +151,14 @@ static int proc_sync_threshold(kvs_ctl_table *table, int write, void *buffer,
 	}
 #define KVS_SYSCTL_INT(_field) \
 	KVS_SYSCTL(_field, sizeof(int), proc_dointvec, NULL, NULL)
-/* Handlers of our own find their namespace in extra2. */
+/*
+ * Handlers of our own find their namespace in extra2: the template holds
+ * this placeholder there, which each namespace's copy replaces.  Stock
+ * handlers keep their extra1/extra2, which the minmax ones read as bounds.
+ */
+static u8 sysctl_kn_placeholder;
 #define KVS_SYSCTL_OWN(_field, _handler) \
-	KVS_SYSCTL(_field, sizeof(int), _handler, NULL, NULL)
+	KVS_SYSCTL(_field, sizeof(int), _handler, NULL, &sysctl_kn_placeholder)
 
 static const struct ctl_table sysctl_template[] = {
 	KVS_SYSCTL_INT(amemthresh),
@@ -203,7 +208,7 @@ int kvs_sysctl_init(struct kvs_net *kn)
 	memcpy(tbl, sysctl_template, sizeof(sysctl_template));
 	for (i = 0; i < n; i++) {
 		tbl[i].data = (char *)&kn->sysctl + (uintptr_t)tbl[i].data;
-		if (!tbl[i].extra2)
+		if (tbl[i].extra2 == &sysctl_kn_placeholder)
 			tbl[i].extra2 = kn;
 	}
 	/* As in-tree: a namespace of an unprivileged user sees none. */
