@@ -25,12 +25,8 @@ table ip6 kvsmark6 {
 	}
 }
 NFT
-on_director ipvsadm -A -f 1 -s rr
-on_director ipvsadm -A -f 2 -6 -s rr
-for b in "${BACKENDS[@]}"; do
-	on_director ipvsadm -a -f 1 -r "${BACKEND_IP[$b]}:8000" -m
-	on_director ipvsadm -a -f 2 -6 -r "[${BACKEND_IP6[$b]}]:8000" -m
-done
+nat_service -f 1 8000
+nat_service -f 2 8000 -6
 list=$(on_director ipvsadm -L -n)
 show ipvsadm -L -n
 expect_match "fwmark 1 listed" "^FWM  1 rr *$" "$list"
@@ -48,19 +44,9 @@ expect_match "ipvsadm-save: mark 2" "^-A -f 2 -6 -s rr$" "$save"
 expect_match "ipvsadm-save: a dest of mark 2" \
 	"^-a -f 2 -6 -r \[${BACKEND_IP6[A]}\]:8000 -m -w 1$" "$save"
 
-# four URL: four requests, alternating over the backends.
-four() {
-	local replies=() r
-	for _ in 1 2 3 4; do
-		r=$(http_get "$NS_CLIENT" "$1")
-		echo "client\$ curl $1   ->   $r"
-		replies+=("$r")
-	done
-	expect_alternation "marked requests to $1 alternate" "${replies[@]}"
-}
-four "http://$VIP/"
-four "http://$VIP:81/"
-four "http://[$VIP6]/"
+for url in "http://$VIP/" "http://$VIP:81/" "http://[$VIP6]/"; do
+	expect_rr_http "$NS_CLIENT" "$url" "marked requests to $url alternate"
+done
 
 # Port 82 is not marked: nothing balances it, and the director itself
 # (nothing listening there) refuses it.

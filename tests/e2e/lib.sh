@@ -304,6 +304,40 @@ _ipvs_line() {
 		END { if (!found) print "missing" }'
 }
 
+# nat_service -t|-u|-f SERVICE PORT [OPTION...]: an rr service with
+# both backends on PORT as masquerading dests (IPv6 ones when SERVICE is
+# [ADDR]:PORT or, for a mark, OPTION has -6).  OPTIONs go to ipvsadm -A.
+nat_service() {
+	local kind=$1 svc=$2 port=$3 b rip v6='' mark6=()
+	shift 3
+	[[ $svc != \[* ]] || v6=1
+	if [[ $kind == -f && " $* " == *" -6 "* ]]; then
+		v6=1
+		mark6=(-6)
+	fi
+	on_director ipvsadm -A "$kind" "$svc" -s rr "$@"
+	for b in "${BACKENDS[@]}"; do
+		rip=${BACKEND_IP[$b]}
+		[[ -z $v6 ]] || rip="[${BACKEND_IP6[$b]}]"
+		on_director ipvsadm -a "$kind" "$svc" "${mark6[@]}" -r "$rip:$port" -m
+	done
+}
+
+# expect_rr_http NS URL DESC: four GETs of URL from NS (a client, or
+# "" for the init namespace, shown as the director) alternate over the
+# backends.  The replies are left in RR_REPLIES.
+RR_REPLIES=()
+expect_rr_http() {
+	local r
+	RR_REPLIES=()
+	for _ in 1 2 3 4; do
+		r=$(http_get "$1" "$2")
+		echo "${1:-director}\$ curl $2   ->   $r"
+		RR_REPLIES+=("$r")
+	done
+	expect_alternation "$3" "${RR_REPLIES[@]}"
+}
+
 # ---- topology
 
 # topo_up [--director init|NAME] [--prefix P] [--no-vip]: builds the

@@ -14,12 +14,8 @@ topo_up
 start_http 8000
 start_udp_name 9000 6
 
-on_director ipvsadm -A -t "$tsvc" -s rr
-on_director ipvsadm -A -u "$usvc" -s rr
-for b in "${BACKENDS[@]}"; do
-	on_director ipvsadm -a -t "$tsvc" -r "[${BACKEND_IP6[$b]}]:8000" -m
-	on_director ipvsadm -a -u "$usvc" -r "[${BACKEND_IP6[$b]}]:9000" -m
-done
+nat_service -t "$tsvc" 8000
+nat_service -u "$usvc" 9000
 list=$(on_director ipvsadm -L -n)
 show ipvsadm -L -n
 expect_match "TCP service listed with rr" "^TCP  \[$VIP6\]:80 rr *$" "$list"
@@ -30,13 +26,8 @@ for b in "${BACKENDS[@]}"; do
 done
 
 # ---- TCP: HTTP requests alternate
-replies=()
-for _ in 1 2 3 4; do
-	r=$(http_get "$NS_CLIENT" "http://[$VIP6]/")
-	echo "client\$ curl http://[$VIP6]/   ->   $r"
-	replies+=("$r")
-done
-expect_alternation "four HTTP requests through [VIP6] alternate" "${replies[@]}"
+expect_rr_http "$NS_CLIENT" "http://[$VIP6]/" \
+	"four HTTP requests through [VIP6] alternate"
 
 # ---- TCP: a random upload to each backend arrives intact
 head -c 300000 /dev/urandom >"$WORK/up"
@@ -47,10 +38,7 @@ done
 for b in "${BACKENDS[@]}"; do
 	wait_listen "${NS_BACKEND[$b]}" tcp 8001
 done
-on_director ipvsadm -A -t "[$VIP6]:81" -s rr
-for b in "${BACKENDS[@]}"; do
-	on_director ipvsadm -a -t "[$VIP6]:81" -r "[${BACKEND_IP6[$b]}]:8001" -m
-done
+nat_service -t "[$VIP6]:81" 8001
 for i in 1 2; do
 	check "upload $i of 300 kB through [VIP6]:81" \
 		on_client socat -u "OPEN:$WORK/up" "TCP6:[$VIP6]:81"
@@ -90,10 +78,7 @@ for b in "${BACKENDS[@]}"; do
 	bg_start "echo-$b" "${NS_BACKEND[$b]}" socat -t 2 UDP6-RECVFROM:9001,fork PIPE
 done
 udp_warm 9001 6
-on_director ipvsadm -A -u "[$VIP6]:54" -s rr
-for b in "${BACKENDS[@]}"; do
-	on_director ipvsadm -a -u "[$VIP6]:54" -r "[${BACKEND_IP6[$b]}]:9001" -m
-done
+nat_service -u "[$VIP6]:54" 9001
 head -c 1200 /dev/urandom >"$WORK/dgram"
 for i in 1 2; do
 	# A connected socket: only a reply from [VIP6]:54 is taken.

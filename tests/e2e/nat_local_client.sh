@@ -8,25 +8,11 @@ svc=$VIP:80
 topo_up
 start_http 8000
 
-on_director ipvsadm -A -t "$svc" -s rr
-for b in "${BACKENDS[@]}"; do
-	on_director ipvsadm -a -t "$svc" -r "${BACKEND_IP[$b]}:8000" -m
-done
+nat_service -t "$svc" 8000
 show ipvsadm -L -n
 
-# four_requests LABEL: four curls from the director to the VIP.
-four_requests() {
-	local replies=() r
-	for _ in 1 2 3 4; do
-		r=$(http_get "$NS_DIRECTOR" "http://$VIP/")
-		echo "director\$ curl http://$VIP/   ->   $r"
-		replies+=("$r")
-	done
-	expect_alternation "$1" "${replies[@]}"
-}
-
 log "VIP on a local dummy"
-four_requests "local requests to a local VIP alternate"
+expect_rr_http "$NS_DIRECTOR" "http://$VIP/" "local requests to a local VIP alternate"
 
 # Not a local address any more: only a route sends it out of the box,
 # and IPVS takes the packets in LOCAL_OUT before they leave.
@@ -34,7 +20,7 @@ ip link del vip
 ip route add "$VIP/32" via "$CLIENT_IP"
 expect_no_match "VIP is no longer a local address" "$VIP" "$(ip -4 addr show)"
 log "VIP only routed (via the client side)"
-four_requests "local requests to a routed VIP alternate"
+expect_rr_http "$NS_DIRECTOR" "http://$VIP/" "local requests to a routed VIP alternate"
 show ipvsadm -L -n -c
 
 expect_eventually "service Conns counts the 8 connections" 6 8 ipvs_stat conns "$svc"

@@ -8,10 +8,7 @@ svc=$VIP:80
 topo_up
 start_http 8000
 
-on_director ipvsadm -A -t "$svc" -s rr
-for b in "${BACKENDS[@]}"; do
-	on_director ipvsadm -a -t "$svc" -r "${BACKEND_IP[$b]}:8000" -m
-done
+nat_service -t "$svc" 8000
 list=$(on_director ipvsadm -L -n)
 show ipvsadm -L -n
 expect_match "service listed with rr" "^TCP  $svc rr *$" "$list"
@@ -20,13 +17,7 @@ for b in "${BACKENDS[@]}"; do
 		"^  -> ${BACKEND_IP[$b]}:8000 +Masq +1 +0 +0 *$" "$list"
 done
 
-replies=()
-for _ in 1 2 3 4; do
-	r=$(http_get "$NS_CLIENT" "http://$VIP/")
-	echo "client\$ curl http://$VIP/   ->   $r"
-	replies+=("$r")
-done
-expect_alternation "four requests through the VIP alternate" "${replies[@]}"
+expect_rr_http "$NS_CLIENT" "http://$VIP/" "four requests through the VIP alternate"
 
 expect_eventually "service Conns counts the 4 connections" 6 4 ipvs_stat conns "$svc"
 show ipvsadm -L -n --stats
@@ -50,7 +41,7 @@ done
 
 # An open connection counts as active on the dest rr picks next (the one
 # that got the first request), and as inactive once closed.
-first=${replies[0]}
+first=${RR_REPLIES[0]}
 dest=${BACKEND_IP[$first]}:8000
 bg_start held "$NS_CLIENT" timeout 20 nc -d "$VIP" 80
 expect_eventually "open connection is active on backend $first" 15 "1 2" \

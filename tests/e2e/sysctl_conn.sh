@@ -97,7 +97,8 @@ hold h2 82
 exec 4>"$WORK/h2.in"
 echo four >&4
 expect_eventually "first held connection counted" 10 1 ipvs_stat conns "$svc82"
-sleep 4
+expect_eventually "the idle connection is forgotten (2 s timeout)" 10 "" \
+	conn_lines "$svc82 "
 echo five >&4
 sleep 3
 expect_eq "sloppy_tcp 0: a mid-stream packet opens nothing" 1 "$(ipvs_stat conns "$svc82")"
@@ -107,7 +108,8 @@ hold h3 82
 exec 5>"$WORK/h3.in"
 echo six >&5
 expect_eventually "second held connection counted" 10 2 ipvs_stat conns "$svc82"
-sleep 4
+expect_eventually "the second idle connection is forgotten (2 s timeout)" 10 "" \
+	conn_lines "$svc82 "
 on_director sysctl -qw $vs.sloppy_tcp=1
 echo seven >&5
 expect_eventually "sloppy_tcp 1: a mid-stream packet opens a connection" 10 3 \
