@@ -443,9 +443,9 @@ static int conn_seq_show(struct seq_file *seq, void *v)
 	const struct kvs_conn *cp = v;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(seq, st->origin ?
-			 "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Origin Expires\n" :
-			 "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n");
+		seq_puts(seq, "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       ");
+		seq_puts(seq, st->origin ? "Origin Expires\n" :
+			 "Expires PEName PEData\n");
 		return 0;
 	}
 	if (st->in_tpls) {
