@@ -5,8 +5,9 @@
  * direction (the in-tree state machine, so ipvsadm -L -c, timeouts and
  * ActiveConn read the same); NAT recomputes the CRC32c checksum.
  */
+#include <linux/crc32.h>
+#include <linux/crc32c.h>
 #include <linux/sctp.h>
-#include <net/sctp/checksum.h>
 
 #include "kvs.h"
 
@@ -241,19 +242,40 @@ static bool sctp_reusable(const struct kvs_conn *cp)
 	return READ_ONCE(cp->state) == KVS_SCTP_S_CLOSED;
 }
 
+/* CRC32c over an skb's fragments, through the generic walker. */
+static __wsum crc32c_update(const void *buf, int len, __wsum sum)
+{
+	return (__force __wsum)crc32c((__force u32)sum, buf, len);
+}
+
+static __wsum crc32c_combine(__wsum a, __wsum b, int offset, int len)
+{
+	return (__force __wsum)__crc32c_le_combine((__force u32)a,
+						   (__force u32)b, len);
+}
+
+static const struct skb_checksum_ops crc32c_ops = {
+	.update	 = crc32c_update,
+	.combine = crc32c_combine,
+};
+
 /*
  * After NAT changed a port: SCTP's checksum is a CRC32c over the whole
  * packet (RFC 4960, appendix B), not the internet checksum, so it is
- * computed afresh by the kernel's SCTP helper (a GSO packet's is computed
- * per segment later).  The header is writable.
+ * computed afresh, with the field zeroed (a GSO packet's is computed per
+ * segment later).  The header is writable.
  */
 static void sctp_nat_csum(struct sk_buff *skb, unsigned int thoff)
 {
 	struct sctphdr *sh = (struct sctphdr *)(skb->data + thoff);
+	u32 crc;
 
 	if (skb_is_gso(skb) && skb_is_gso_sctp(skb))
 		return;
-	sh->checksum = sctp_compute_cksum(skb, thoff);
+	sh->checksum = 0;
+	crc = ~(__force u32)__skb_checksum(skb, thoff, skb->len - thoff,
+					   (__force __wsum)~0U, &crc32c_ops);
+	sh->checksum = cpu_to_le32(crc);
 	skb->ip_summed = CHECKSUM_UNNECESSARY;
 }
 
