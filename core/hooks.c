@@ -338,44 +338,22 @@ static unsigned int kvs_hook(void *priv, struct sk_buff *skb,
 	return conn_schedule(kn, skb, &iph, pp, state->hook);
 }
 
+/* The same hook at the same points for both families, as in-tree. */
+#define KVS_HOOK_OPS(_pf, _hooknum, _priority)	{	\
+	.hook		= kvs_hook,			\
+	.pf		= _pf,				\
+	.hooknum	= _hooknum,			\
+	.priority	= _priority,			\
+}
+
 static const struct nf_hook_ops kvs_hook_ops[] = {
-	{
-		.hook		= kvs_hook,
-		.pf		= NFPROTO_IPV4,
-		.hooknum	= NF_INET_LOCAL_IN,
-		.priority	= NF_IP_PRI_NAT_SRC - 1,
-	},
-	{
-		.hook		= kvs_hook,
-		.pf		= NFPROTO_IPV4,
-		.hooknum	= NF_INET_LOCAL_OUT,
-		.priority	= NF_IP_PRI_NAT_DST + 1,
-	},
-	{
-		.hook		= kvs_hook,
-		.pf		= NFPROTO_IPV4,
-		.hooknum	= NF_INET_FORWARD,
-		.priority	= NF_IP_PRI_NAT_SRC,
-	},
+	KVS_HOOK_OPS(NFPROTO_IPV4, NF_INET_LOCAL_IN, NF_IP_PRI_NAT_SRC - 1),
+	KVS_HOOK_OPS(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_IP_PRI_NAT_DST + 1),
+	KVS_HOOK_OPS(NFPROTO_IPV4, NF_INET_FORWARD, NF_IP_PRI_NAT_SRC),
 #if IS_ENABLED(CONFIG_IPV6)
-	{
-		.hook		= kvs_hook,
-		.pf		= NFPROTO_IPV6,
-		.hooknum	= NF_INET_LOCAL_IN,
-		.priority	= NF_IP6_PRI_NAT_SRC - 1,
-	},
-	{
-		.hook		= kvs_hook,
-		.pf		= NFPROTO_IPV6,
-		.hooknum	= NF_INET_LOCAL_OUT,
-		.priority	= NF_IP6_PRI_NAT_DST + 1,
-	},
-	{
-		.hook		= kvs_hook,
-		.pf		= NFPROTO_IPV6,
-		.hooknum	= NF_INET_FORWARD,
-		.priority	= NF_IP6_PRI_NAT_SRC,
-	},
+	KVS_HOOK_OPS(NFPROTO_IPV6, NF_INET_LOCAL_IN, NF_IP6_PRI_NAT_SRC - 1),
+	KVS_HOOK_OPS(NFPROTO_IPV6, NF_INET_LOCAL_OUT, NF_IP6_PRI_NAT_DST + 1),
+	KVS_HOOK_OPS(NFPROTO_IPV6, NF_INET_FORWARD, NF_IP6_PRI_NAT_SRC),
 #endif
 };
 
