@@ -181,7 +181,7 @@ static const struct ctl_table sysctl_template[] = {
 	KVS_SYSCTL_INT(sloppy_sctp),
 	KVS_SYSCTL_INT(expire_quiescent_template),
 	KVS_SYSCTL(sync_threshold, 2 * sizeof(int), proc_sync_threshold,
-		   NULL, NULL),
+		   NULL, &sysctl_kn_placeholder),
 	KVS_SYSCTL(sync_refresh_period, sizeof(int), proc_dointvec_jiffies,
 		   NULL, NULL),
 	KVS_SYSCTL(sync_retries, sizeof(int), proc_dointvec_minmax,
