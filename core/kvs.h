@@ -752,6 +752,15 @@ struct kvs_proto {
 	 * TCP and UDP, whose checksums are updated incrementally.
 	 */
 	void (*nat_csum)(struct sk_buff *skb, unsigned int thoff);
+	/*
+	 * Is this packet anything but a reset of the peer's state (a TCP
+	 * RST, an SCTP ABORT)?  As in-tree, such a packet may open a
+	 * connection under the protocol's sloppy sysctl (sloppy_tcp,
+	 * sloppy_sctp), and from a real server with no connection earns
+	 * an ICMP error under nat_icmp_send.  NULL: every packet is (UDP).
+	 */
+	bool (*not_reset)(const struct sk_buff *skb,
+			  const struct kvs_iph *iph);
 };
 
 const struct kvs_proto *kvs_proto_find(u8 protocol);
@@ -806,6 +815,19 @@ unsigned int kvs_icmp_hook(struct kvs_net *kn, struct sk_buff *skb,
 int kvs_icmp_nat(struct sk_buff *skb, const struct kvs_iph *iph,
 		 const struct kvs_iph *ciph, const struct kvs_conn *cp,
 		 bool to_client);
+
+/*
+ * Scheduling from outside the hooks (core/hooks.c), for sysctl
+ * schedule_icmp: an ICMP error's quote turned around is scheduled as
+ * the request it answers.
+ */
+struct kvs_service *kvs_service_for(struct kvs_net *kn,
+				    const struct sk_buff *skb,
+				    const struct kvs_iph *iph);
+int kvs_conn_schedule(struct kvs_net *kn, struct kvs_service *svc,
+		      struct sk_buff *skb, const struct kvs_iph *iph,
+		      const struct kvs_proto *pp, struct kvs_conn *onep,
+		      struct kvs_conn **cpp);
 
 /*
  * Direct routing, tunnels and local delivery (xmit/dr.c, tunnel.c,
