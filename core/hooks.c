@@ -170,6 +170,24 @@ static bool sloppy_ok(struct kvs_net *kn, const struct kvs_proto *pp,
 }
 
 /*
+ * sysctl nat_icmp_send: a packet from a masquerading real server's
+ * address and port that belongs to no connection (its client's
+ * connection expired, or this director never had it) earns the real
+ * server a port unreachable instead of going on to the client
+ * untranslated; a RST or an ABORT, which expects no answer, does not.
+ * As in-tree, whatever the hook met it.
+ */
+static bool nat_unknown_reply(struct kvs_net *kn, const struct kvs_proto *pp,
+			      const struct sk_buff *skb,
+			      const struct kvs_iph *iph)
+{
+	return READ_ONCE(kn->sysctl.nat_icmp_send) &&
+	       kvs_nat_real_server(kn, iph->af, iph->protocol, &iph->saddr,
+				   iph->sport) &&
+	       (!pp->not_reset || pp->not_reset(skb, iph));
+}
+
+/*
  * An opening packet met a connection on its tuple: does that connection
  * end here so the packet is scheduled afresh?  As in-tree: never with
  * sysctl conn_reuse_mode 0 (the packet follows the old connection);
@@ -337,6 +355,10 @@ static unsigned int kvs_hook(void *priv, struct sk_buff *skb,
 	if (!cp && state->hook != NF_INET_LOCAL_IN &&
 	    direct_reply(kn, skb, &iph, &t))
 		return NF_ACCEPT;
+	if (!cp && nat_unknown_reply(kn, pp, skb, &iph)) {
+		kvs_icmp_send_error(skb, iph.af, KVS_ICMP_PORT_UNREACH, 0);
+		return NF_DROP;
+	}
 	if (state->hook == NF_INET_FORWARD)
 		return cp ? conn_forward(kn, skb, cp, dir, &iph, state->hook) :
 			    NF_ACCEPT;
