@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The sysctls about ICMP, with the in-tree meaning: nat_icmp_send (a NAT real server's packet that belongs to no connection earns it a port unreachable, IPv4 and IPv6, unless it is a TCP RST).
+# The sysctls about ICMP, with the in-tree meaning: nat_icmp_send (a NAT real server's packet that belongs to no connection earns it a port unreachable, IPv4 and IPv6, unless it is a TCP RST), schedule_icmp (an ICMP error about a reply no connection knows is scheduled to a real server).
 # e2e: also intree
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -86,6 +86,32 @@ on_backend A socat -u - "UDP4-SENDTO:$CLIENT_IP:5002,sourceport=9001" <<<hello
 expect_eventually "nat_icmp_send 1: a datagram from a port no service uses goes through" 10 1 \
 	seen_c "${BACKEND_IP[A]}\.9001 > $CLIENT_IP\.5002: UDP"
 on_director sysctl -qw $vs.nat_icmp_send=0
+
+# ---- schedule_icmp: the client sends port unreachable about a
+# datagram from $VIP:5300 to its port 6000 (then 6001) that no
+# connection knows: a fixed ICMP message, checksums included.
+quote_6000='\x03\x03\xd0\xcb\x00\x00\x00\x00\x45\x00\x00\x21\x00\x00\x00\x00\x40\x11\xa7\x02\x64\x64\x64\x64\x0a\x00\x01\x02\x14\xb4\x17\x70\x00\x0d\x00\x00'
+quote_6001='\x03\x03\xd0\xca\x00\x00\x00\x00\x45\x00\x00\x21\x00\x00\x00\x00\x40\x11\xa7\x02\x64\x64\x64\x64\x0a\x00\x01\x02\x14\xb4\x17\x71\x00\x0d\x00\x00'
+icmp_to_vip() {
+	on_client bash -c "printf '$1' | socat -u - IP4-SENDTO:$VIP:1"
+}
+expect_eq "schedule_icmp defaults to 0" 0 "$(on_director sysctl -n $vs.schedule_icmp)"
+icmp_to_vip "$quote_6000"
+sleep 2
+expect_eq "schedule_icmp 0: the error schedules nothing" 0 "$(ipvs_stat conns "$VIP:5300")"
+expect_eq "schedule_icmp 0: backend A gets no error" 0 "$(seen_a "udp port 6000 unreachable")"
+
+on_director sysctl -qw $vs.schedule_icmp=1
+icmp_to_vip "$quote_6001"
+expect_eventually "schedule_icmp 1: the error makes a connection" 10 1 \
+	ipvs_stat conns "$VIP:5300"
+expect_eventually "schedule_icmp 1: backend A gets the error" 10 1 \
+	seen_a "$CLIENT_IP > ${BACKEND_IP[A]}: ICMP $CLIENT_IP udp port 6001 unreachable"
+expect_eventually "schedule_icmp 1: the error quotes backend A's port 9000" 10 1 \
+	seen_a "${BACKEND_IP[A]}\.9000 > $CLIENT_IP\.6001:"
+expect_eventually "schedule_icmp 1: the connection lasts seconds, with no packet of its own" 10 "" \
+	sh -c "ipvsadm -L -n -c | grep ':6001 '"
+on_director sysctl -qw $vs.schedule_icmp=0
 
 show ipvsadm -L -n -c
 echo "backend A's capture:"
