@@ -90,9 +90,10 @@ static bool direct_reply(struct kvs_net *kn, const struct sk_buff *skb,
 	return true;
 }
 
-static struct kvs_service *service_for(struct kvs_net *kn,
-				       const struct sk_buff *skb,
-				       const struct kvs_iph *iph)
+/* The service a packet (or a turned-around ICMP quote) @iph is for. */
+struct kvs_service *kvs_service_for(struct kvs_net *kn,
+				    const struct sk_buff *skb,
+				    const struct kvs_iph *iph)
 {
 	struct kvs_service_key key;
 	struct kvs_service *svc;
@@ -145,17 +146,45 @@ static enum kvs_drop_reason conn_new_drop_reason(long err)
 	}
 }
 
-/* sysctl sloppy_tcp: any TCP packet but a RST may open a connection. */
-static bool sloppy_tcp_ok(struct kvs_net *kn, const struct sk_buff *skb,
-			  const struct kvs_iph *iph)
+/*
+ * sysctls sloppy_tcp and sloppy_sctp: a packet that does not open a
+ * connection (a TCP segment without SYN, an SCTP packet without INIT)
+ * may open one all the same, as in-tree.
+ */
+static bool sloppy_ok(struct kvs_net *kn, const struct kvs_proto *pp,
+		      const struct sk_buff *skb, const struct kvs_iph *iph)
 {
-	const struct tcphdr *th;
-	struct tcphdr _th;
+	int sloppy;
 
-	if (iph->protocol != IPPROTO_TCP || !READ_ONCE(kn->sysctl.sloppy_tcp))
+	switch (pp->protocol) {
+	case IPPROTO_TCP:
+		sloppy = READ_ONCE(kn->sysctl.sloppy_tcp);
+		break;
+	case IPPROTO_SCTP:
+		sloppy = READ_ONCE(kn->sysctl.sloppy_sctp);
+		break;
+	default:
 		return false;
-	th = skb_header_pointer(skb, iph->thoff, sizeof(_th), &_th);
-	return th && !th->rst;
+	}
+	return sloppy && pp->not_reset(skb, iph);
+}
+
+/*
+ * sysctl nat_icmp_send: a packet from a masquerading real server's
+ * address and port that belongs to no connection (its client's
+ * connection expired, or this director never had it) earns the real
+ * server a port unreachable instead of going on to the client
+ * untranslated; a RST or an ABORT, which expects no answer, does not.
+ * As in-tree, whatever the hook met it.
+ */
+static bool nat_unknown_reply(struct kvs_net *kn, const struct kvs_proto *pp,
+			      const struct sk_buff *skb,
+			      const struct kvs_iph *iph)
+{
+	return READ_ONCE(kn->sysctl.nat_icmp_send) &&
+	       kvs_nat_real_server(kn, iph->af, iph->protocol, &iph->saddr,
+				   iph->sport) &&
+	       (!pp->not_reset || pp->not_reset(skb, iph));
 }
 
 /*
@@ -196,23 +225,69 @@ static bool conn_dest_gone(struct kvs_net *kn, struct kvs_conn *cp)
 }
 
 /*
- * One-packet scheduling: the datagram goes out through a connection that
- * lives on the stack for this packet only, counted as a connection but
- * never hashed, so nothing translates an answer (as in-tree).
+ * Schedule @iph, a packet to @svc (or an ICMP error's quote turned
+ * around to look like one), to a dest and make its connection, counted
+ * as new: hashed, or for a one-packet datagram, @onep on the caller's
+ * stack, never hashed, so nothing translates an answer (as in-tree).
+ * Another CPU may have hashed the same tuple first: *@cpp is then that
+ * connection.  Returns 0, -ENOENT when the service has no usable dest
+ * (not counted: the caller decides), or another error, counted.
  */
-static unsigned int one_packet(struct kvs_net *kn, struct sk_buff *skb,
-			       const struct kvs_iph *iph,
-			       const struct kvs_proto *pp,
-			       struct kvs_dest *dest, __be16 dport,
-			       unsigned int hooknum)
+int kvs_conn_schedule(struct kvs_net *kn, struct kvs_service *svc,
+		      struct sk_buff *skb, const struct kvs_iph *iph,
+		      const struct kvs_proto *pp, struct kvs_conn *onep,
+		      struct kvs_conn **cpp)
 {
-	struct kvs_conn c;
+	struct kvs_template *tpl;
+	struct kvs_dest *dest;
+	struct kvs_tuple t;
+	struct kvs_conn *cp;
+	enum kvs_dir dir;
+	__be16 dport;
+	int err;
 
-	memset(&c, 0, sizeof(c));
-	kvs_conn_init(&c, iph, dest, dport, pp);
-	c.flags |= IP_VS_CONN_F_ONE_PACKET;
-	kvs_stats_new_conn(dest);
-	return conn_forward(kn, skb, &c, KVS_DIR_ORIG, iph, hooknum);
+	err = kvs_schedule(svc, skb, iph, &dest, &dport, &tpl);
+	if (err == -ENOENT)
+		return err;
+	if (err)
+		goto drop;
+	if (kvs_svc_onepacket(svc, iph->protocol)) {
+		memset(onep, 0, sizeof(*onep));
+		kvs_conn_init(onep, iph, dest, dport, pp);
+		onep->flags |= IP_VS_CONN_F_ONE_PACKET;
+		/* The template's dest outlives this packet: RCU holds it. */
+		if (tpl)
+			kvs_persist_put(tpl);
+		kvs_stats_new_conn(dest);
+		*cpp = onep;
+		return 0;
+	}
+
+	cp = kvs_conn_new_ctl(&kn->conns, iph, dest, dport, pp,
+			      pp->timeout(kn, 0), tpl);
+	if (!IS_ERR(cp)) {
+		*cpp = cp;
+		kvs_stats_new_conn(dest);
+		return 0;
+	}
+	err = PTR_ERR(cp);
+	if (tpl)
+		kvs_persist_put(tpl);
+	if (err != -EEXIST)
+		goto drop;
+	/* Another CPU created it first: follow that one. */
+	kvs_tuple_from_iph(&t, iph);
+	cp = kvs_conn_lookup(&kn->conns, &t, &dir);
+	if (!cp || dir != KVS_DIR_ORIG) {
+		err = -EADDRINUSE;
+		goto drop;
+	}
+	*cpp = cp;
+	return 0;
+
+drop:
+	kvs_drop_count(kn, conn_new_drop_reason(err));
+	return err;
 }
 
 static unsigned int conn_schedule(struct kvs_net *kn, struct sk_buff *skb,
@@ -220,56 +295,23 @@ static unsigned int conn_schedule(struct kvs_net *kn, struct sk_buff *skb,
 				  const struct kvs_proto *pp,
 				  unsigned int hooknum)
 {
-	struct kvs_template *tpl;
 	struct kvs_service *svc;
-	struct kvs_tuple t;
-	struct kvs_dest *dest;
+	struct kvs_conn onep;
 	struct kvs_conn *cp;
-	enum kvs_dir dir;
-	unsigned int ret;
-	__be16 dport;
 	int err;
 
-	svc = service_for(kn, skb, iph);
+	svc = kvs_service_for(kn, skb, iph);
 	if (!svc)
 		return NF_ACCEPT;
 	/* Not an opening packet: the local stack answers it as usual. */
-	if (!pp->can_schedule(skb, iph) && !sloppy_tcp_ok(kn, skb, iph))
+	if (!pp->can_schedule(skb, iph) && !sloppy_ok(kn, pp, skb, iph))
 		return NF_ACCEPT;
 
-	err = kvs_schedule(svc, skb, iph, &dest, &dport, &tpl);
+	err = kvs_conn_schedule(kn, svc, skb, iph, pp, &onep, &cp);
 	if (err == -ENOENT)
 		return no_dest(kn, skb, iph);
-	if (err) {
-		kvs_drop_count(kn, conn_new_drop_reason(err));
+	if (err)
 		return NF_DROP;
-	}
-	if (kvs_svc_onepacket(svc, iph->protocol)) {
-		ret = one_packet(kn, skb, iph, pp, dest, dport, hooknum);
-		if (tpl)
-			kvs_persist_put(tpl);
-		return ret;
-	}
-
-	cp = kvs_conn_new_ctl(&kn->conns, iph, dest, dport, pp,
-			      pp->timeout(kn, 0), tpl);
-	if (IS_ERR(cp)) {
-		if (tpl)
-			kvs_persist_put(tpl);
-		if (PTR_ERR(cp) != -EEXIST) {
-			kvs_drop_count(kn, conn_new_drop_reason(PTR_ERR(cp)));
-			return NF_DROP;
-		}
-		/* Another CPU created it first: follow that one. */
-		kvs_tuple_from_iph(&t, iph);
-		cp = kvs_conn_lookup(&kn->conns, &t, &dir);
-		if (!cp || dir != KVS_DIR_ORIG) {
-			kvs_drop_count(kn, KVS_DROP_CLASH);
-			return NF_DROP;
-		}
-		return conn_forward(kn, skb, cp, dir, iph, hooknum);
-	}
-	kvs_stats_new_conn(dest);
 	return conn_forward(kn, skb, cp, KVS_DIR_ORIG, iph, hooknum);
 }
 
@@ -313,6 +355,10 @@ static unsigned int kvs_hook(void *priv, struct sk_buff *skb,
 	if (!cp && state->hook != NF_INET_LOCAL_IN &&
 	    direct_reply(kn, skb, &iph, &t))
 		return NF_ACCEPT;
+	if (!cp && nat_unknown_reply(kn, pp, skb, &iph)) {
+		kvs_icmp_send_error(skb, iph.af, KVS_ICMP_PORT_UNREACH, 0);
+		return NF_DROP;
+	}
 	if (state->hook == NF_INET_FORWARD)
 		return cp ? conn_forward(kn, skb, cp, dir, &iph, state->hook) :
 			    NF_ACCEPT;

@@ -193,18 +193,62 @@ static unsigned int icmp_to_server(struct kvs_net *kn, struct sk_buff *skb,
 }
 
 /*
+ * sysctl schedule_icmp: an error that quotes a packet from a virtual
+ * service to a client, about no connection kvs knows (say, another
+ * director balanced it before), schedules the request that packet
+ * answered, as in-tree: the quote turned around.  The connection is
+ * made and counted as any, and the error goes on to its real server.
+ * NULL with *@verdict when there is nothing to schedule.
+ */
+static struct kvs_conn *icmp_schedule(struct kvs_net *kn, struct sk_buff *skb,
+				      const struct kvs_iph *ciph,
+				      struct kvs_conn *onep,
+				      unsigned int *verdict)
+{
+	struct kvs_iph req = *ciph;
+	struct kvs_service *svc;
+	struct kvs_conn *cp;
+	int err;
+
+	swap(req.saddr, req.daddr);
+	swap(req.sport, req.dport);
+	*verdict = NF_ACCEPT;
+	svc = kvs_service_for(kn, skb, &req);
+	if (!svc)
+		return NULL;
+	err = kvs_conn_schedule(kn, svc, skb, &req,
+				kvs_proto_find(req.protocol), onep, &cp);
+	if (!err) {
+		/*
+		 * No packet of its own set its state: as in-tree, it lasts
+		 * the few seconds of a new connection unless one follows.
+		 */
+		if (cp != onep)
+			kvs_conn_set_timeout(cp, 3 * HZ);
+		return cp;
+	}
+	/* No dest: the error is dropped, with nobody to tell. */
+	if (err == -ENOENT)
+		kvs_drop_count(kn, KVS_DROP_NO_DEST);
+	*verdict = NF_DROP;
+	return NULL;
+}
+
+/*
  * An ICMP or ICMPv6 packet met by a kvs hook.  Errors that quote a packet
- * of a balanced connection are translated for it and sent on (see
- * above); anything else is none of kvs's business.  An error whose quote
+ * of a balanced connection (or, with schedule_icmp, of a virtual
+ * service) are translated for it and sent on (see above); anything else
+ * is none of kvs's business.  An error whose quote
  * is garbage or cut short is dropped and counted, except in FORWARD,
  * where what only passes through is not ours to judge.
  */
 unsigned int kvs_icmp_hook(struct kvs_net *kn, struct sk_buff *skb,
 			   const struct kvs_iph *iph, unsigned int hooknum)
 {
+	struct kvs_conn onep, *cp;
+	unsigned int verdict;
 	struct kvs_iph ciph;
 	struct kvs_tuple t;
-	struct kvs_conn *cp;
 	enum kvs_dir dir;
 	u8 _type;
 	const u8 *type;
@@ -224,8 +268,15 @@ unsigned int kvs_icmp_hook(struct kvs_net *kn, struct sk_buff *skb,
 	swap(t.src, t.dst);
 	swap(t.sport, t.dport);
 	cp = kvs_conn_lookup(&kn->conns, &t, &dir);
-	if (!cp)
-		return NF_ACCEPT;
+	if (!cp) {
+		if (hooknum != NF_INET_LOCAL_IN ||
+		    !READ_ONCE(kn->sysctl.schedule_icmp))
+			return NF_ACCEPT;
+		cp = icmp_schedule(kn, skb, &ciph, &onep, &verdict);
+		if (!cp)
+			return verdict;
+		dir = KVS_DIR_ORIG;
+	}
 	if (dir == KVS_DIR_ORIG && hooknum != NF_INET_LOCAL_IN)
 		return NF_ACCEPT;
 	/* What came from elsewhere must add up before it is rewritten. */

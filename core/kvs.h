@@ -264,6 +264,12 @@ struct kvs_net {
 	 * and the connections still using it.  Under @lock.
 	 */
 	struct rhashtable dest_trash;	/* by service key + dest address */
+	/*
+	 * The dests in a dest set, by family, address and port, for
+	 * sysctl nat_icmp_send (in-tree's real-server table).  Written
+	 * under @lock, read under RCU.
+	 */
+	struct rhltable real_servers;
 	struct list_head trash_list;	/* the same dests, for aging */
 	struct delayed_work trash_work;
 
@@ -390,6 +396,8 @@ struct kvs_dest {
 	refcount_t refcnt;
 	/* In kvs_net.dest_trash once removed from its service. */
 	struct rhash_head trash_node;
+	/* In kvs_net.real_servers while in its service's dest set. */
+	struct rhlist_head rs_node;
 	struct list_head trash;
 	unsigned long idle_since;	/* jiffies only the trash held it, or 0 */
 	struct rcu_head rcu;
@@ -452,6 +460,9 @@ static inline struct kvs_dest_set *kvs_dests_locked(struct kvs_service *svc)
 }
 
 void kvs_dest_put(struct kvs_dest *dest);
+/* Data path, under RCU: is this a masquerading dest of some service? */
+bool kvs_nat_real_server(struct kvs_net *kn, u16 af, u8 protocol,
+			 const union nf_inet_addr *addr, __be16 port);
 
 /* A dest may take new connections: weight > 0 and not overloaded. */
 static inline bool kvs_dest_usable(const struct kvs_dest *dest)
@@ -752,6 +763,15 @@ struct kvs_proto {
 	 * TCP and UDP, whose checksums are updated incrementally.
 	 */
 	void (*nat_csum)(struct sk_buff *skb, unsigned int thoff);
+	/*
+	 * Is this packet anything but a reset of the peer's state (a TCP
+	 * RST, an SCTP ABORT)?  As in-tree, such a packet may open a
+	 * connection under the protocol's sloppy sysctl (sloppy_tcp,
+	 * sloppy_sctp), and from a real server with no connection earns
+	 * an ICMP error under nat_icmp_send.  NULL: every packet is (UDP).
+	 */
+	bool (*not_reset)(const struct sk_buff *skb,
+			  const struct kvs_iph *iph);
 };
 
 const struct kvs_proto *kvs_proto_find(u8 protocol);
@@ -806,6 +826,19 @@ unsigned int kvs_icmp_hook(struct kvs_net *kn, struct sk_buff *skb,
 int kvs_icmp_nat(struct sk_buff *skb, const struct kvs_iph *iph,
 		 const struct kvs_iph *ciph, const struct kvs_conn *cp,
 		 bool to_client);
+
+/*
+ * Scheduling from outside the hooks (core/hooks.c), for sysctl
+ * schedule_icmp: an ICMP error's quote turned around is scheduled as
+ * the request it answers.
+ */
+struct kvs_service *kvs_service_for(struct kvs_net *kn,
+				    const struct sk_buff *skb,
+				    const struct kvs_iph *iph);
+int kvs_conn_schedule(struct kvs_net *kn, struct kvs_service *svc,
+		      struct sk_buff *skb, const struct kvs_iph *iph,
+		      const struct kvs_proto *pp, struct kvs_conn *onep,
+		      struct kvs_conn **cpp);
 
 /*
  * Direct routing, tunnels and local delivery (xmit/dr.c, tunnel.c,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * SCTP as the director sees it: only an INIT opens a connection; the
+ * SCTP as the director sees it: only an INIT opens a connection (any
+ * chunk but ABORT with sysctl sloppy_sctp); the
  * association state follows the first chunk of each packet in each
  * direction (the in-tree state machine, so ipvsadm -L -c, timeouts and
  * ActiveConn read the same); NAT recomputes the CRC32c checksum.
@@ -185,6 +186,17 @@ static bool sctp_can_schedule(const struct sk_buff *skb,
 	return ch && ch->type == SCTP_CID_INIT;
 }
 
+/* Any first chunk but ABORT (for sloppy_sctp and nat_icmp_send). */
+static bool sctp_not_reset(const struct sk_buff *skb,
+			   const struct kvs_iph *iph)
+{
+	const struct sctp_chunkhdr *ch;
+	struct sctp_chunkhdr _ch;
+
+	ch = first_chunk(skb, iph, &_ch);
+	return ch && ch->type != SCTP_CID_ABORT;
+}
+
 static void sctp_transition(struct kvs_conn *cp, enum kvs_dir dir,
 			    const struct sk_buff *skb,
 			    const struct kvs_iph *iph)
@@ -292,4 +304,5 @@ const struct kvs_proto kvs_proto_sctp = {
 	.state_active	= sctp_state_active,
 	.reusable	= sctp_reusable,
 	.nat_csum	= sctp_nat_csum,
+	.not_reset	= sctp_not_reset,
 };

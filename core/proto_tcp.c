@@ -63,6 +63,17 @@ static bool tcp_can_schedule(const struct sk_buff *skb,
 	return th && th->syn && !th->ack && !th->rst && !th->fin;
 }
 
+/* Any segment but a RST (for sloppy_tcp and nat_icmp_send). */
+static bool tcp_not_reset(const struct sk_buff *skb,
+			  const struct kvs_iph *iph)
+{
+	const struct tcphdr *th;
+	struct tcphdr _th;
+
+	th = tcp_header(skb, iph, &_th);
+	return th && !th->rst;
+}
+
 enum { EV_SYN, EV_FIN, EV_ACK, EV_RST, EV_MAX };
 
 #define S(x)	KVS_TCP_S_##x
@@ -199,4 +210,5 @@ const struct kvs_proto kvs_proto_tcp = {
 	.state_name	= tcp_state_name,
 	.state_active	= tcp_state_active,
 	.reusable	= tcp_reusable,
+	.not_reset	= tcp_not_reset,
 };

@@ -95,6 +95,26 @@ static const struct rhashtable_params trash_params = {
 
 static void trash_scan(struct work_struct *work);
 
+/*
+ * The real-server table is keyed by a dest's address, port and family,
+ * which follow each other in struct kvs_dest as in struct rs_key.
+ */
+struct rs_key {
+	union nf_inet_addr addr;
+	__be16 port;
+	u16 af;
+};
+
+static_assert(offsetof(struct kvs_dest, af) - offsetof(struct kvs_dest, addr) ==
+	      offsetof(struct rs_key, af));
+
+static const struct rhashtable_params rs_params = {
+	.head_offset		= offsetof(struct kvs_dest, rs_node),
+	.key_offset		= offsetof(struct kvs_dest, addr),
+	.key_len		= sizeof(struct rs_key),
+	.automatic_shrinking	= true,
+};
+
 int kvs_services_init(struct kvs_net *kn)
 {
 	int err;
@@ -108,10 +128,15 @@ int kvs_services_init(struct kvs_net *kn)
 	err = rhashtable_init(&kn->dest_trash, &trash_params);
 	if (err)
 		goto err_trash;
+	err = rhltable_init(&kn->real_servers, &rs_params);
+	if (err)
+		goto err_rs;
 	INIT_LIST_HEAD(&kn->trash_list);
 	INIT_DELAYED_WORK(&kn->trash_work, trash_scan);
 	return 0;
 
+err_rs:
+	rhashtable_destroy(&kn->dest_trash);
 err_trash:
 	rhashtable_destroy(&kn->services);
 	return err;
@@ -129,6 +154,7 @@ void kvs_services_exit(struct kvs_net *kn)
 	cancel_delayed_work_sync(&kn->trash_work);
 	list_for_each_entry_safe(dest, next, &kn->trash_list, trash)
 		kvs_dest_put(dest);
+	rhltable_destroy(&kn->real_servers);
 	rhashtable_destroy(&kn->dest_trash);
 	rhashtable_destroy(&kn->services);
 	xa_destroy(&kn->svc_ids);
@@ -179,6 +205,7 @@ void kvs_dest_put(struct kvs_dest *dest)
 /* The dest set's reference on @dest becomes the trash's. */
 static void trash_dest(struct kvs_net *kn, struct kvs_dest *dest)
 {
+	rhltable_remove(&kn->real_servers, &dest->rs_node, rs_params);
 	kvs_est_stop(kn, &dest->stats);
 	clear_bit(KVS_DEST_AVAILABLE, &dest->flags);
 	dest->idle_since = 0;
@@ -224,6 +251,32 @@ static void trash_scan(struct work_struct *work)
 	if (!list_empty(&kn->trash_list))
 		schedule_delayed_work(&kn->trash_work, TRASH_SCAN);
 	mutex_unlock(&kn->lock);
+}
+
+bool kvs_nat_real_server(struct kvs_net *kn, u16 af, u8 protocol,
+			 const union nf_inet_addr *addr, __be16 port)
+{
+	struct rhlist_head *list, *pos;
+	const struct kvs_service *svc;
+	struct kvs_dest *dest;
+	struct rs_key key;
+
+	memset(&key, 0, sizeof(key));
+	if (af == AF_INET6)
+		key.addr.in6 = addr->in6;
+	else
+		key.addr.ip = addr->ip;
+	key.port = port;
+	key.af = af;
+	list = rhltable_lookup(&kn->real_servers, &key, rs_params);
+	rhl_for_each_entry_rcu(dest, pos, list, rs_node) {
+		svc = READ_ONCE(dest->svc);
+		if ((READ_ONCE(dest->conn_flags) & IP_VS_CONN_F_FWD_MASK) ==
+		    IP_VS_CONN_F_MASQ &&
+		    (svc->key.protocol == protocol || svc->key.fwmark))
+			return true;
+	}
+	return false;
 }
 
 /* Unlinks and returns the trashed dest @c names for @svc's key, if any. */
@@ -636,6 +689,13 @@ int kvs_dest_add(struct kvs_service *svc, const struct kvs_dest_conf *c)
 			err = PTR_ERR(dest);
 			goto err_dest;
 		}
+	}
+	/* Short of memory, a revived dest loses its trash place too. */
+	err = rhltable_insert(&svc->kn->real_servers, &dest->rs_node,
+			      rs_params);
+	if (err) {
+		kvs_dest_put(dest);
+		goto err_dest;
 	}
 	dest_apply_conf(dest, c);
 	set_bit(KVS_DEST_AVAILABLE, &dest->flags);

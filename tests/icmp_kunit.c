@@ -3,7 +3,8 @@
  * KUnit tests of the ICMP side of kvs (core/icmp.c, core/packet.c):
  * reading the header an ICMP error quotes (kvs_parse_quote), cut short or
  * not, and translating an error about a NAT connection (kvs_icmp_nat)
- * for IPv4 and IPv6, with every checksum checked from scratch.
+ * for IPv4 and IPv6, with every checksum checked from scratch; and the
+ * real-server table behind sysctl nat_icmp_send (core/service.c).
  */
 #include <kunit/test.h>
 #include <linux/icmp.h>
@@ -418,9 +419,99 @@ static void icmp_quote_test(struct kunit *test)
 	kfree_skb(skb);
 }
 
+/*
+ * sysctl nat_icmp_send's question, in init_net's own tables: is this
+ * address and port a masquerading dest of a service of the protocol (or
+ * of a fwmark service)?  Asked as dests come, change method and go.
+ */
+static void nat_real_server_test(struct kunit *test)
+{
+	const union nf_inet_addr dr = { .ip = cpu_to_be32(0x0a000212) };
+	struct kvs_net *kn = kvs_net(&init_net);
+	struct kvs_service *svc, *fwm = NULL;
+	struct kvs_service_conf sc = {};
+	struct kvs_dest_conf dc = {};
+	int err;
+
+	strscpy(sc.sched_name, "none", sizeof(sc.sched_name));
+	kvs_service_key_init(&sc.key);
+	sc.key.af = AF_INET;
+	sc.key.protocol = IPPROTO_TCP;
+	sc.key.addr = vaddr[0];
+	sc.key.port = htons(VPORT);
+	dc.af = AF_INET;
+	dc.addr = raddr[0];
+	dc.port = htons(RPORT);
+	dc.weight = 1;
+
+	mutex_lock(&kn->lock);
+	err = kvs_service_add(kn, &sc);
+	svc = kvs_service_lookup(kn, &sc.key);
+	if (svc) {
+		err = err ?: kvs_dest_add(svc, &dc);
+		dc.addr = dr;
+		dc.conn_flags = IP_VS_CONN_F_DROUTE;
+		err = err ?: kvs_dest_add(svc, &dc);
+	}
+	mutex_unlock(&kn->lock);
+	KUNIT_ASSERT_EQ(test, err, 0);
+
+	rcu_read_lock();
+	KUNIT_EXPECT_TRUE(test, kvs_nat_real_server(kn, AF_INET, IPPROTO_TCP,
+						    &raddr[0], htons(RPORT)));
+	KUNIT_EXPECT_FALSE(test, kvs_nat_real_server(kn, AF_INET, IPPROTO_UDP,
+						     &raddr[0], htons(RPORT)));
+	KUNIT_EXPECT_FALSE(test, kvs_nat_real_server(kn, AF_INET, IPPROTO_TCP,
+						     &raddr[0], htons(RPORT + 1)));
+	KUNIT_EXPECT_FALSE(test, kvs_nat_real_server(kn, AF_INET, IPPROTO_TCP,
+						     &dr, htons(RPORT)));
+	KUNIT_EXPECT_FALSE(test, kvs_nat_real_server(kn, AF_INET6, IPPROTO_TCP,
+						     &raddr[1], htons(RPORT)));
+	rcu_read_unlock();
+
+	/* A fwmark service's dest answers for every protocol. */
+	kvs_service_key_init(&sc.key);
+	sc.key.af = AF_INET;
+	sc.key.fwmark = 7;
+	dc.addr = dr;
+	dc.conn_flags = IP_VS_CONN_F_MASQ;
+	mutex_lock(&kn->lock);
+	err = kvs_service_add(kn, &sc);
+	fwm = kvs_service_lookup(kn, &sc.key);
+	if (fwm)
+		err = err ?: kvs_dest_add(fwm, &dc);
+	mutex_unlock(&kn->lock);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	rcu_read_lock();
+	KUNIT_EXPECT_TRUE(test, kvs_nat_real_server(kn, AF_INET, IPPROTO_SCTP,
+						    &dr, htons(RPORT)));
+	rcu_read_unlock();
+
+	/* Edited to direct routing, then removed: no longer. */
+	dc.addr = raddr[0];
+	dc.conn_flags = IP_VS_CONN_F_DROUTE;
+	mutex_lock(&kn->lock);
+	KUNIT_EXPECT_EQ(test, kvs_dest_edit(svc, &dc), 0);
+	mutex_unlock(&kn->lock);
+	rcu_read_lock();
+	KUNIT_EXPECT_FALSE(test, kvs_nat_real_server(kn, AF_INET, IPPROTO_TCP,
+						     &raddr[0], htons(RPORT)));
+	rcu_read_unlock();
+	mutex_lock(&kn->lock);
+	if (fwm)
+		kvs_service_del(fwm);
+	kvs_service_del(svc);
+	mutex_unlock(&kn->lock);
+	rcu_read_lock();
+	KUNIT_EXPECT_FALSE(test, kvs_nat_real_server(kn, AF_INET, IPPROTO_SCTP,
+						     &dr, htons(RPORT)));
+	rcu_read_unlock();
+}
+
 static struct kunit_case icmp_test_cases[] = {
 	KUNIT_CASE_PARAM(icmp_nat_test, icmp_gen_params),
 	KUNIT_CASE_PARAM(icmp_quote_test, quote_gen_params),
+	KUNIT_CASE(nat_real_server_test),
 	{}
 };
 

@@ -247,14 +247,16 @@ struct sctp_sched_case {
 	const char *desc;
 	u8 type;
 	bool opens;
+	bool sloppy;	/* opens with sysctl sloppy_sctp */
 };
 
 static const struct sctp_sched_case sctp_sched_cases[] = {
-	{ "INIT opens", SCTP_CID_INIT, true },
-	{ "DATA does not", SCTP_CID_DATA, false },
-	{ "ABORT does not", SCTP_CID_ABORT, false },
-	{ "COOKIE ECHO does not", SCTP_CID_COOKIE_ECHO, false },
-	{ "no chunk does not", NO_CHUNK, false },
+	{ "INIT opens", SCTP_CID_INIT, true, true },
+	{ "DATA does not, but sloppy", SCTP_CID_DATA, false, true },
+	{ "ABORT does not, not even sloppy", SCTP_CID_ABORT, false, false },
+	{ "COOKIE ECHO does not, but sloppy", SCTP_CID_COOKIE_ECHO, false, true },
+	{ "SHUTDOWN does not, but sloppy", SCTP_CID_SHUTDOWN, false, true },
+	{ "no chunk does not, not even sloppy", NO_CHUNK, false, false },
 };
 
 static void sctp_sched_desc(const struct sctp_sched_case *c, char *desc)
@@ -272,6 +274,7 @@ static void sctp_can_schedule_test(struct kunit *test)
 
 	skb = sctp_packet(test, O, c->type, 0, &iph);
 	KUNIT_EXPECT_EQ(test, kvs_proto_sctp.can_schedule(skb, &iph), c->opens);
+	KUNIT_EXPECT_EQ(test, kvs_proto_sctp.not_reset(skb, &iph), c->sloppy);
 	kfree_skb(skb);
 }
 

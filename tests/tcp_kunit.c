@@ -668,6 +668,7 @@ static void tcp_truncated_test(struct kunit *test)
 		skb_trim(skb, iph.thoff + 12);
 		KUNIT_EXPECT_FALSE(test,
 				   kvs_proto_tcp.can_schedule(skb, &iph));
+		KUNIT_EXPECT_FALSE(test, kvs_proto_tcp.not_reset(skb, &iph));
 		spin_lock_bh(&cp->lock);
 		kvs_proto_tcp.transition(cp, dirs[i], skb, &iph);
 		spin_unlock_bh(&cp->lock);
@@ -682,20 +683,21 @@ struct tcp_sched_case {
 	const char *desc;
 	u8 flags;
 	bool can;
+	bool sloppy;	/* opens with sysctl sloppy_tcp */
 };
 
 static const struct tcp_sched_case tcp_sched_cases[] = {
-	{ "syn", SYN, true },
-	{ "syn with ecn (ece, cwr)", SYN | TCPHDR_ECE | TCPHDR_CWR, true },
-	{ "syn with push", SYN | PSH, true },
-	{ "syn-ack", SYN | ACK, false },
-	{ "ack", ACK, false },
-	{ "push-ack", PSH | ACK, false },
-	{ "fin", FIN, false },
-	{ "rst", RST, false },
-	{ "syn-rst", SYN | RST, false },
-	{ "syn-fin", SYN | FIN, false },
-	{ "no flags", 0, false },
+	{ "syn", SYN, true, true },
+	{ "syn with ecn (ece, cwr)", SYN | TCPHDR_ECE | TCPHDR_CWR, true, true },
+	{ "syn with push", SYN | PSH, true, true },
+	{ "syn-ack", SYN | ACK, false, true },
+	{ "ack", ACK, false, true },
+	{ "push-ack", PSH | ACK, false, true },
+	{ "fin", FIN, false, true },
+	{ "rst", RST, false, false },
+	{ "syn-rst", SYN | RST, false, false },
+	{ "syn-fin", SYN | FIN, false, true },
+	{ "no flags", 0, false, true },
 };
 
 static void tcp_sched_case_desc(const struct tcp_sched_case *c, char *desc)
@@ -713,6 +715,7 @@ static void tcp_can_schedule_test(struct kunit *test)
 
 	skb = tcp_segment(test, O, c->flags, 0, &iph);
 	KUNIT_EXPECT_EQ(test, kvs_proto_tcp.can_schedule(skb, &iph), c->can);
+	KUNIT_EXPECT_EQ(test, kvs_proto_tcp.not_reset(skb, &iph), c->sloppy);
 	kfree_skb(skb);
 }
 

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The sysctls that change how connections are handled, with the in-tree meaning: conn_reuse_mode (a client reusing a finished connection's port is scheduled afresh, or not with 0), expire_nodest_conn (packets of a removed dest's connection are dropped, or end it with 1), sloppy_tcp (a mid-stream packet may open a connection).
+# The sysctls that change how connections are handled, with the in-tree meaning: conn_reuse_mode (a client reusing a finished connection's port is scheduled afresh, or not with 0), expire_nodest_conn (packets of a removed dest's connection are dropped, or end it with 1), sloppy_tcp and sloppy_sctp (a mid-stream packet may open a connection).
+# e2e: also intree
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -117,3 +118,30 @@ expect_eventually "sloppy_tcp 1: a mid-stream packet opens a connection" 10 3 \
 exec 5>&-
 on_director sysctl -qw $vs.sloppy_tcp=0
 on_director ipvsadm --set 900 0 0
+
+# ---- sloppy_sctp: an SCTP packet whose first chunk is DATA (no INIT
+# before it) opens a connection only with sloppy_sctp.  The packet is
+# fixed: client port 40000 to 9000, a verification tag, one DATA chunk
+# "sctp" and their CRC32c (which covers no address).
+sctp_data='\x9c\x40\x23\x28\x01\x02\x03\x04\x10\x19\x7e\x0a\x00\x03\x00\x14\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x73\x63\x74\x70'
+send_sctp_data() {
+	on_client bash -c "printf '$sctp_data' | socat -u - IP4-SENDTO:$VIP:132"
+}
+svc_sctp=$VIP:9000
+on_director ipvsadm -A --sctp-service "$svc_sctp" -s rr
+on_director ipvsadm -a --sctp-service "$svc_sctp" -r "${BACKEND_IP[A]}:9000" -m
+expect_eq "sloppy_sctp defaults to 0" 0 "$(on_director sysctl -n $vs.sloppy_sctp)"
+bg_start sctpdump "${NS_BACKEND[A]}" timeout 60 tcpdump -ln -i eth0 sctp
+wait_until 10 grep -q "listening on" "$WORK/sctpdump.log" || true
+send_sctp_data
+sleep 2
+expect_eq "sloppy_sctp 0: a DATA chunk opens nothing" 0 "$(ipvs_stat conns "$svc_sctp")"
+expect_no_match "sloppy_sctp 0: backend A gets nothing" "DATA" "$(cat "$WORK/sctpdump.log")"
+on_director sysctl -qw $vs.sloppy_sctp=1
+send_sctp_data
+expect_eventually "sloppy_sctp 1: a DATA chunk opens a connection" 10 1 \
+	ipvs_stat conns "$svc_sctp"
+expect_eventually "sloppy_sctp 1: the DATA chunk reaches backend A" 10 0 \
+	sh -c "grep -q '$CLIENT_IP\.40000 > ${BACKEND_IP[A]}\.9000: sctp.*DATA' $WORK/sctpdump.log; echo \$?"
+show ipvsadm -L -n -c
+on_director sysctl -qw $vs.sloppy_sctp=0
