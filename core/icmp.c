@@ -189,7 +189,7 @@ static unsigned int icmp_to_server(struct kvs_net *kn, struct sk_buff *skb,
 		kvs_drop_count(kn, KVS_DROP_XMIT);
 		return NF_DROP;
 	}
-	return kvs_xmit_send(kn, skb, iph->af, daddr, true);
+	return kvs_xmit_send(kn, skb, iph->af, daddr, NULL, true);
 }
 
 /*

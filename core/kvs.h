@@ -17,6 +17,7 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
+#include <net/dst_cache.h>
 #include <net/net_namespace.h>
 
 #include "compat.h"
@@ -392,6 +393,12 @@ struct kvs_dest {
 	atomic_t persistconns;
 
 	struct kvs_stats stats;
+	/*
+	 * The route toward addr for the current method, per CPU (the
+	 * kernel's dst_cache: a route the FIB changed since is looked up
+	 * again).  Reset when the method changes.  See kvs_dest_routes().
+	 */
+	struct dst_cache routes;
 	/* One reference for the dest set (or trash), one per connection. */
 	refcount_t refcnt;
 	/* In kvs_net.dest_trash once removed from its service. */
@@ -859,17 +866,21 @@ struct kvs_out {
 	unsigned int mtu;		/* of the route */
 };
 
+/* kvs_out_route() flags. */
+#define KVS_OUT_KNOWN_NH	BIT(0)	/* the next hop is @daddr (DR) */
+#define KVS_OUT_SADDR		BIT(1)	/* an outer header needs o->saddr */
+
+struct dst_cache *kvs_dest_routes(const struct kvs_conn *cp);
 int kvs_out_route(struct kvs_net *kn, const struct sk_buff *skb, u16 af,
-		  const union nf_inet_addr *daddr, bool known_nh,
-		  struct kvs_out *o);
-int kvs_out_saddr(struct kvs_net *kn, u16 af, const union nf_inet_addr *daddr,
-		  struct kvs_out *o);
+		  const union nf_inet_addr *daddr, struct dst_cache *routes,
+		  unsigned int flags, struct kvs_out *o);
 bool kvs_out_too_big(struct sk_buff *skb, u16 af, unsigned int mtu);
 bool kvs_out_dec_ttl(struct sk_buff *skb, u16 af);
 unsigned int kvs_out_send(struct kvs_net *kn, struct sk_buff *skb, u16 af,
 			  struct kvs_out *o);
 unsigned int kvs_xmit_send(struct kvs_net *kn, struct sk_buff *skb, u16 af,
-			   const union nf_inet_addr *daddr, bool forwarded);
+			   const union nf_inet_addr *daddr,
+			   struct dst_cache *routes, bool forwarded);
 
 /* One tunnel, as a real server's dest describes it (xmit/tunnel.c). */
 struct kvs_tun {

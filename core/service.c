@@ -190,6 +190,7 @@ static void dest_free_rcu(struct rcu_head *head)
 	struct kvs_dest *dest = container_of(head, struct kvs_dest, rcu);
 	struct kvs_service *svc = dest->svc;
 
+	dst_cache_destroy(&dest->routes);
 	kvs_stats_destroy(&dest->stats);
 	kfree(dest);
 	service_put(svc);
@@ -612,7 +613,12 @@ static void dest_set_thresholds(struct kvs_dest *dest, u32 upper, u32 lower)
 static void dest_apply_conf(struct kvs_dest *dest,
 			    const struct kvs_dest_conf *c)
 {
-	WRITE_ONCE(dest->conn_flags, c->conn_flags & IP_VS_CONN_F_FWD_MASK);
+	u32 method = c->conn_flags & IP_VS_CONN_F_FWD_MASK;
+
+	/* Direct routing routes to its next hop: not what NAT cached. */
+	if (method != dest->conn_flags)
+		dst_cache_reset(&dest->routes);
+	WRITE_ONCE(dest->conn_flags, method);
 	WRITE_ONCE(dest->weight, c->weight);
 	WRITE_ONCE(dest->tun_type, c->tun_type);
 	WRITE_ONCE(dest->tun_port, c->tun_port);
@@ -630,10 +636,11 @@ static struct kvs_dest *dest_new(struct kvs_service *svc,
 	if (!dest)
 		return ERR_PTR(-ENOMEM);
 	err = kvs_stats_init(&dest->stats);
-	if (err) {
-		kfree(dest);
-		return ERR_PTR(err);
-	}
+	if (err)
+		goto err_free;
+	err = dst_cache_init(&dest->routes, GFP_KERNEL);
+	if (err)
+		goto err_stats;
 	dest->af = c->af;
 	if (c->af == AF_INET6)
 		dest->addr.in6 = c->addr.in6;
@@ -644,6 +651,12 @@ static struct kvs_dest *dest_new(struct kvs_service *svc,
 	refcount_inc(&svc->refcnt);
 	dest->svc = svc;
 	return dest;
+
+err_stats:
+	kvs_stats_destroy(&dest->stats);
+err_free:
+	kfree(dest);
+	return ERR_PTR(err);
 }
 
 /* A dest from a deleted service joins its successor, counters zeroed. */

@@ -36,7 +36,8 @@ static unsigned int dr_in(struct kvs_net *kn, struct sk_buff *skb,
 	struct kvs_out o;
 	int ret;
 
-	ret = kvs_out_route(kn, skb, iph->af, kvs_conn_daddr(cp), true, &o);
+	ret = kvs_out_route(kn, skb, iph->af, kvs_conn_daddr(cp),
+			    kvs_dest_routes(cp), KVS_OUT_KNOWN_NH, &o);
 	if (ret < 0)
 		goto drop;
 	if (ret)

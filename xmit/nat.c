@@ -116,7 +116,8 @@ static unsigned int nat_in(struct kvs_net *kn, struct sk_buff *skb,
 		goto drop;
 	if (hooknum == NF_INET_LOCAL_OUT)
 		return kvs_xmit_reroute_local(kn, skb);
-	return kvs_xmit_send(kn, skb, iph->af, kvs_conn_daddr(cp), forwarded);
+	return kvs_xmit_send(kn, skb, iph->af, kvs_conn_daddr(cp),
+			     kvs_dest_routes(cp), forwarded);
 
 drop:
 	kvs_drop_count(kn, KVS_DROP_XMIT);

@@ -24,9 +24,6 @@ static int route4(struct kvs_net *kn, const struct sk_buff *skb,
 	};
 	struct rtable *rt;
 
-	/* An IPv4 packet routes by its TOS (a tunnel's inner one too). */
-	if (ip_hdr(skb)->version == 4)
-		fl4.flowi4_tos = RT_TOS(ip_hdr(skb)->tos);
 	rt = ip_route_output_key(kn->net, &fl4);
 	if (IS_ERR(rt))
 		return PTR_ERR(rt);
@@ -78,34 +75,101 @@ err_put:
 	return err ?: -EHOSTUNREACH;
 }
 
-/*
- * The source address an outer header toward @daddr uses, once routed
- * (o->dst set).  IPv4 routing chose it already; IPv6 asks source address
- * selection, which only tunnels need, so routing does not pay for it.
- */
-int kvs_out_saddr(struct kvs_net *kn, u16 af, const union nf_inet_addr *daddr,
-		  struct kvs_out *o)
+/* A route in @routes, with the source address cached beside it. */
+static struct dst_entry *out_cached(struct dst_cache *routes, u16 af,
+				    struct kvs_out *o)
 {
-	if (af != AF_INET6)
-		return 0;
-	return ipv6_dev_get_saddr(kn->net, ip6_dst_idev(o->dst)->dev,
-				  &daddr->in6, 0, &o->saddr.in6);
+	struct rtable *rt;
+
+	if (af == AF_INET6) {
+		if (!IS_ENABLED(CONFIG_IPV6))
+			return NULL;
+		return dst_cache_get_ip6(routes, &o->saddr.in6);
+	}
+	rt = dst_cache_get_ip4(routes, &o->saddr.ip);
+	return rt ? &rt->dst : NULL;
+}
+
+static void out_cache(struct dst_cache *routes, u16 af,
+		      const struct kvs_out *o)
+{
+	if (af == AF_INET6) {
+		if (IS_ENABLED(CONFIG_IPV6))
+			dst_cache_set_ip6(routes, o->dst, &o->saddr.in6);
+		return;
+	}
+	dst_cache_set_ip4(routes, o->dst, o->saddr.ip);
 }
 
 /*
- * Route toward @daddr (family @af).  @known_nh: the packet keeps another
- * destination address (direct routing), the next hop must be @daddr.
- * Returns 0 with @o filled (the caller owns o->dst), 1 when @daddr is
- * an address of this host, or a negative errno.
+ * The dest's route cache for @cp, unless @cp was made with another
+ * method than the dest has now (the cache holds that method's routes).
+ */
+struct dst_cache *kvs_dest_routes(const struct kvs_conn *cp)
+{
+	struct kvs_dest *dest = cp->dest;
+
+	if ((READ_ONCE(dest->conn_flags) ^ cp->flags) & IP_VS_CONN_F_FWD_MASK)
+		return NULL;
+	return &dest->routes;
+}
+
+static int out_lookup(struct kvs_net *kn, const struct sk_buff *skb, u16 af,
+		      const union nf_inet_addr *daddr, unsigned int flags,
+		      struct kvs_out *o)
+{
+	bool known_nh = flags & KVS_OUT_KNOWN_NH;
+	int ret;
+
+	if (af != AF_INET6)
+		return route4(kn, skb, daddr->ip, known_nh, o);
+	ret = route6(kn, skb, &daddr->in6, known_nh, o);
+	/* IPv4 routing chose a source; IPv6 asks source selection. */
+	if (ret || !(flags & KVS_OUT_SADDR))
+		return ret;
+	if (ipv6_dev_get_saddr(kn->net, ip6_dst_idev(o->dst)->dev,
+			       &daddr->in6, 0, &o->saddr.in6)) {
+		dst_release(o->dst);
+		o->dst = NULL;
+		return -EHOSTUNREACH;
+	}
+	return 0;
+}
+
+/*
+ * Route toward @daddr (family @af), a real server's address.  @flags:
+ * KVS_OUT_KNOWN_NH, the packet keeps another destination address (direct
+ * routing), so the next hop must be @daddr; KVS_OUT_SADDR, o->saddr is
+ * wanted.  @routes: the real server's route cache for this method, or
+ * NULL.  As in-tree, the route depends on @daddr only, not on the TOS; a
+ * packet with a mark is routed afresh (policy routing may use it).
+ * Returns 0 with @o filled (the caller owns o->dst), 1 when @daddr is an
+ * address of this host (never cached), or a negative errno.
  */
 int kvs_out_route(struct kvs_net *kn, const struct sk_buff *skb, u16 af,
-		  const union nf_inet_addr *daddr, bool known_nh,
-		  struct kvs_out *o)
+		  const union nf_inet_addr *daddr, struct dst_cache *routes,
+		  unsigned int flags, struct kvs_out *o)
 {
+	int ret;
+
 	memset(o, 0, sizeof(*o));
-	if (af == AF_INET6)
-		return route6(kn, skb, &daddr->in6, known_nh, o);
-	return route4(kn, skb, daddr->ip, known_nh, o);
+	if (skb->mark)
+		routes = NULL;
+	/* The cache is per CPU, and a LOCAL_OUT caller may be preemptible. */
+	local_bh_disable();
+	if (routes) {
+		o->dst = out_cached(routes, af, o);
+		if (o->dst) {
+			o->mtu = dst_mtu(o->dst);
+			local_bh_enable();
+			return 0;
+		}
+	}
+	ret = out_lookup(kn, skb, af, daddr, flags, o);
+	if (!ret && routes)
+		out_cache(routes, af, o);
+	local_bh_enable();
+	return ret;
 }
 
 /*
@@ -196,19 +260,20 @@ unsigned int kvs_out_send(struct kvs_net *kn, struct sk_buff *skb, u16 af,
 
 /*
  * Route @skb, already rewritten for its new destination @daddr (family
- * @af), and send it: masquerading's way out, and the way on of an ICMP
+ * @af; @routes its cache, or NULL), and send it: masquerading's way out, and the way on of an ICMP
  * error it translated.  @forwarded: it came from another host and loses
  * a hop (kvs_xmit_ttl_ok() checked before the rewrite that one is left).
  * A real server on this host gets it up the local stack as rewritten.
  * Returns the verdict for the hook that met it.
  */
 unsigned int kvs_xmit_send(struct kvs_net *kn, struct sk_buff *skb, u16 af,
-			   const union nf_inet_addr *daddr, bool forwarded)
+			   const union nf_inet_addr *daddr,
+			   struct dst_cache *routes, bool forwarded)
 {
 	struct kvs_out o;
 	int ret;
 
-	ret = kvs_out_route(kn, skb, af, daddr, false, &o);
+	ret = kvs_out_route(kn, skb, af, daddr, routes, 0, &o);
 	if (ret < 0)
 		goto drop;
 	if (ret) {

@@ -318,13 +318,12 @@ static unsigned int tunnel_in(struct kvs_net *kn, struct sk_buff *skb,
 	t.flags = READ_ONCE(dest->tun_flags);
 	t.port = READ_ONCE(dest->tun_port);
 	t.daddr = dest->addr;
-	ret = kvs_out_route(kn, skb, t.af, &t.daddr, false, &o);
+	ret = kvs_out_route(kn, skb, t.af, &t.daddr, kvs_dest_routes(cp),
+			    KVS_OUT_SADDR, &o);
 	if (ret < 0)
 		goto drop;
 	if (ret)
 		return kvs_xmit_local(kn, skb, cp, iph, hooknum);
-	if (kvs_out_saddr(kn, t.af, &t.daddr, &o))
-		goto drop_dst;
 	t.saddr = o.saddr;
 
 	if (hooknum == NF_INET_LOCAL_IN && !kvs_out_dec_ttl(skb, iph->af))

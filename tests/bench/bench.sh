@@ -15,6 +15,7 @@
 BAL=${KVS_BENCH_BALANCER:-$KVS_IPVS}
 ROUNDS=${KVS_BENCH_ROUNDS:-3}
 SECS=${KVS_BENCH_SECS:-2}
+IDLE_SECS=${KVS_BENCH_IDLE_SECS:-6}
 # Which groups run: crr udp bulk svc cp conn (all by default).
 GROUPS_RUN=" ${KVS_BENCH_GROUPS:-crr udp bulk svc cp conn} "
 SCALES=${KVS_BENCH_SCALES:-1 1000 10000 100000}
@@ -127,6 +128,23 @@ measure_crr() {
 	done
 }
 
+# idle ROW: the share of the guest's CPU busy while no traffic flows,
+# over IDLE_SECS, per round: what the balancer's housekeeping (rate
+# estimators, gc) costs with the services it holds.
+cpu_ticks() {
+	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8, $5 + $6; exit }' /proc/stat
+}
+measure_idle() {
+	local row=$1 r b0 i0 b1 i1
+	for r in $(seq "$ROUNDS"); do
+		read -r b0 i0 <<<"$(cpu_ticks)"
+		sleep "$IDLE_SECS"
+		read -r b1 i1 <<<"$(cpu_ticks)"
+		result "$row" "$r" "$(awk -v b=$((b1 - b0)) -v i=$((i1 - i0)) \
+			'BEGIN { printf "%.2f", b + i ? 100 * b / (b + i) : 0 }')"
+	done
+}
+
 # udp ROW TARGET: 64-byte packets per second of one flow, as delivered
 # to the backends, over SECS (after half a second of warm-up).
 measure_udp() {
@@ -192,11 +210,19 @@ measure_newflows() {
 	done
 }
 
-# timed CMD...: runs CMD (output discarded) and prints its wall time in ms.
+# timed ROW ROUND CMD...: runs CMD (output discarded) and reports its
+# wall time as ROW and the kernel CPU time it used (its system time:
+# netlink requests are handled in the caller's context, so this is the
+# balancer's share, without ipvsadm's own parsing) as ROW-sys, in ms.
 timed() {
-	local t0=$EPOCHREALTIME
-	"$@" >/dev/null || return 1
-	awk -v s="$t0" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", (e - s) * 1000 }'
+	local row=$1 round=$2 t0=$EPOCHREALTIME t1 sys
+	shift 2
+	sys=$( { "$@" >/dev/null || exit 1; times; } | awk 'NR == 2 {
+		split($2, t, /[ms]/); printf "%.1f", (t[1] * 60 + t[2]) * 1000 }')
+	t1=$EPOCHREALTIME
+	[[ -n $sys ]] || return 1
+	result "$row" "$round" "$(awk -v s="$t0" -v e="$t1" 'BEGIN { printf "%.1f", (e - s) * 1000 }')"
+	result "$row-sys" "$round" "$sys"
 }
 
 # ---- services
@@ -307,6 +333,11 @@ elif group svc; then
 			log "added services $have..$((n - 1)): $out"
 			have=$n
 		fi
+		# The estimators' cost: with one service and with the most.
+		if [[ $n == "${SCALES%% *}" || $n == "${SCALES##* }" ]]; then
+			sleep 2
+			measure_idle "svcidle-$n"
+		fi
 		measure_udp "svc-$n" "$svc"
 		measure_newflows "svcnew-$n" "$svc"
 	done
@@ -332,12 +363,12 @@ if group cp && [[ $BAL != none ]]; then
 	# the dumps after each.
 	for r in $(seq "$CP_ROUNDS"); do
 		on_director ipvsadm -C
-		result cp-restore "$r" "$(timed on_director ipvsadm-restore <"$conf")"
+		timed cp-restore "$r" on_director ipvsadm-restore <"$conf"
 		expect_eq "cp round $r: $CP_SERVICES services restored" "$CP_SERVICES" \
 			"$(on_director ipvsadm -S -n | grep -c '^-A')"
 		for s in $(seq "$ROUNDS"); do
-			result cp-save "$r.$s" "$(timed on_director ipvsadm -S -n)"
-			result cp-list "$r.$s" "$(timed on_director ipvsadm -L -n)"
+			timed cp-save "$r.$s" on_director ipvsadm -S -n
+			timed cp-list "$r.$s" on_director ipvsadm -L -n
 		done
 	done
 	on_director ipvsadm -C

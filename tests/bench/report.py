@@ -49,6 +49,11 @@ def catalog(params):
         rows.append((f"svcnew-{n}",
                      f"new UDP flows/s (one packet each), {label}",
                      "flow/s", True, "newflow-direct"))
+    for n in ("1", "1000", "100000"):
+        label = f"{int(n):,} service" + ("s" if n != "1" else "")
+        rows.append((f"svcidle-{n}",
+                     f"CPU busy with no traffic (estimators, gc), {label}",
+                     "%", False, None))
     rows += [
         ("conn-insert", f"new UDP flows/s while filling {flows} connections",
          "flow/s", True, "conn-insert-direct"),
@@ -62,6 +67,10 @@ def catalog(params):
          False, None),
         ("cp-save", "ipvsadm -S -n of that table", "ms", False, None),
         ("cp-list", "ipvsadm -L -n of that table", "ms", False, None),
+        ("cp-restore-sys", "the restore's kernel CPU time (netlink handling)",
+         "ms", False, None),
+        ("cp-save-sys", "ipvsadm -S -n, kernel CPU time", "ms", False, None),
+        ("cp-list-sys", "ipvsadm -L -n, kernel CPU time", "ms", False, None),
     ]
     return rows
 
