@@ -132,61 +132,63 @@ static void defense_drop_packet_test(struct kunit *test)
 }
 
 /*
- * The update as the work and the sysctls run it: the modes shown move
+ * The update as the work and the sysctls run it, step by step on one
+ * namespace: the modes shown (drop_entry, drop_packet, secure_tcp) move
  * with memory against amemthresh, and what the data path reads follows.
+ * A mode of -1 is left as the step before left it.
  */
+struct defense_step {
+	const char *desc;
+	int set[3];
+	int amemthresh;
+	int am_droprate;
+	int shown[3];
+	bool drop_entry;
+	int drop_rate;
+	bool secure_tcp;
+};
+
+static const struct defense_step defense_steps[] = {
+	{ "no machine has so little memory: nothing happens",
+	  { 1, 1, 1 }, 0, 10, { 1, 1, 1 }, false, 0, false },
+	{ "nor so much: all on, every new connection dropped",
+	  { -1, -1, -1 }, INT_MAX, 10, { 2, 2, 2 }, true, 1, true },
+	{ "off stays off whatever the memory",
+	  { 0, -1, -1 }, INT_MAX, 10, { 0, 2, 2 }, false, 1, true },
+	{ "memory back: automatic ones off again",
+	  { -1, -1, -1 }, 0, 10, { 0, 1, 1 }, false, 0, false },
+	{ "always on stays on with memory plenty, at am_droprate",
+	  { -1, 3, 3 }, 0, 7, { 0, 3, 3 }, false, 7, true },
+};
+
 static void defense_update_test(struct kunit *test)
 {
 	struct kvs_net *kn = defense_net(test);
 	struct kvs_sysctl *s = &kn->sysctl;
+	int *mode[] = { &s->drop_entry, &s->drop_packet, &s->secure_tcp };
 	struct kvs_defense *d = &kn->defense;
+	unsigned int i, m;
 
 	mutex_lock(&kn->lock);
-	s->drop_entry = 1;
-	s->drop_packet = 1;
-	s->secure_tcp = 1;
-	/* No machine has so little memory: nothing happens. */
-	s->amemthresh = 0;
-	kvs_defense_update(kn);
-	KUNIT_EXPECT_EQ(test, s->drop_entry, 1);
-	KUNIT_EXPECT_EQ(test, s->drop_packet, 1);
-	KUNIT_EXPECT_EQ(test, s->secure_tcp, 1);
-	KUNIT_EXPECT_FALSE(test, d->drop_entry);
-	KUNIT_EXPECT_EQ(test, d->drop_rate, 0);
-	KUNIT_EXPECT_FALSE(test, d->secure_tcp);
+	for (i = 0; i < ARRAY_SIZE(defense_steps); i++) {
+		const struct defense_step *st = &defense_steps[i];
 
-	/* ...nor so much: all on, every new connection dropped. */
-	s->amemthresh = INT_MAX;
-	kvs_defense_update(kn);
-	KUNIT_EXPECT_EQ(test, s->drop_entry, 2);
-	KUNIT_EXPECT_EQ(test, s->drop_packet, 2);
-	KUNIT_EXPECT_EQ(test, s->secure_tcp, 2);
-	KUNIT_EXPECT_TRUE(test, d->drop_entry);
-	KUNIT_EXPECT_EQ(test, d->drop_rate, 1);
-	KUNIT_EXPECT_TRUE(test, d->secure_tcp);
-
-	/* Off stays off whatever the memory. */
-	s->drop_entry = 0;
-	kvs_defense_update(kn);
-	KUNIT_EXPECT_EQ(test, s->drop_entry, 0);
-	KUNIT_EXPECT_FALSE(test, d->drop_entry);
-
-	s->amemthresh = 0;
-	kvs_defense_update(kn);
-	KUNIT_EXPECT_EQ(test, s->drop_packet, 1);
-	KUNIT_EXPECT_EQ(test, s->secure_tcp, 1);
-	KUNIT_EXPECT_EQ(test, d->drop_rate, 0);
-	KUNIT_EXPECT_FALSE(test, d->secure_tcp);
-
-	/* Always on stays on with memory plenty. */
-	s->drop_packet = 3;
-	s->secure_tcp = 3;
-	s->am_droprate = 7;
-	kvs_defense_update(kn);
-	KUNIT_EXPECT_EQ(test, s->drop_packet, 3);
-	KUNIT_EXPECT_EQ(test, s->secure_tcp, 3);
-	KUNIT_EXPECT_EQ(test, d->drop_rate, 7);
-	KUNIT_EXPECT_TRUE(test, d->secure_tcp);
+		for (m = 0; m < ARRAY_SIZE(mode); m++)
+			if (st->set[m] >= 0)
+				*mode[m] = st->set[m];
+		s->amemthresh = st->amemthresh;
+		s->am_droprate = st->am_droprate;
+		kvs_defense_update(kn);
+		for (m = 0; m < ARRAY_SIZE(mode); m++)
+			KUNIT_EXPECT_EQ_MSG(test, *mode[m], st->shown[m],
+					    "%s: mode %u", st->desc, m);
+		KUNIT_EXPECT_EQ_MSG(test, d->drop_entry, st->drop_entry,
+				    "%s", st->desc);
+		KUNIT_EXPECT_EQ_MSG(test, d->drop_rate, st->drop_rate,
+				    "%s", st->desc);
+		KUNIT_EXPECT_EQ_MSG(test, d->secure_tcp, st->secure_tcp,
+				    "%s", st->desc);
+	}
 	mutex_unlock(&kn->lock);
 }
 
