@@ -4,7 +4,7 @@
  * secure_tcp describe it: once a second each namespace compares the
  * memory available with amemthresh and turns each defense on or off
  * according to its mode, then, if drop_entry is on, ends some idle
- * connections picked at random.  drop_packet is applied where a packet
+ * connections and unused templates picked at random.  drop_packet is applied where a packet
  * would open a connection (kvs_defense_drop_packet), secure_tcp where a
  * TCP connection changes state (core/proto_tcp.c).
  */
@@ -156,8 +156,10 @@ static void defense_work(struct work_struct *work)
 	mutex_lock(&kn->lock);
 	kvs_defense_update(kn);
 	mutex_unlock(&kn->lock);
-	if (READ_ONCE(kn->defense.drop_entry))
+	if (READ_ONCE(kn->defense.drop_entry)) {
 		kvs_conn_drop_random(&kn->conns, defense_pick, kn);
+		kvs_persist_drop_random(&kn->tpls);
+	}
 	queue_delayed_work(system_long_wq, &kn->defense.work, DEFENSE_PERIOD);
 }
 

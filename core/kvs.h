@@ -711,6 +711,8 @@ void kvs_conn_init(struct kvs_conn *cp, const struct kvs_iph *iph,
 		   const struct kvs_proto *proto);
 void kvs_conn_expire_now(struct kvs_conn_table *tbl, struct kvs_conn *cp);
 void kvs_conn_gc(struct kvs_conn_table *tbl, bool all);
+void kvs_rht_sample(struct rhashtable *ht,
+		    void (*fn)(struct rhash_head *node, void *arg), void *arg);
 void kvs_conn_drop_random(struct kvs_conn_table *tbl,
 			  bool (*pick)(struct kvs_conn *cp, void *arg),
 			  void *arg);
@@ -757,6 +759,7 @@ struct kvs_template {
 int kvs_persist_init(struct kvs_tpl_table *tbl);
 void kvs_persist_destroy(struct kvs_tpl_table *tbl);
 void kvs_persist_gc(struct kvs_tpl_table *tbl, bool all);
+void kvs_persist_drop_random(struct kvs_tpl_table *tbl);
 void kvs_persist_key(const struct kvs_service *svc, const struct kvs_iph *iph,
 		     struct kvs_tpl_key *key);
 int kvs_persist_schedule(struct kvs_service *svc, const struct sk_buff *skb,
