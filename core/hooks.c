@@ -40,6 +40,8 @@ static void conn_track_packet(struct kvs_net *kn, struct kvs_conn *cp,
 	}
 
 	kvs_conn_set_timeout(cp, pp->timeout(kn, state));
+	if (dir == KVS_DIR_ORIG && cp->in_pkts < KVS_DEFENSE_PKTS)
+		WRITE_ONCE(cp->in_pkts, cp->in_pkts + 1);
 	kvs_stats_packet(cp, dir, skb->len);
 	if (cp->control)
 		kvs_persist_seen(cp, dir);
@@ -306,6 +308,11 @@ static unsigned int conn_schedule(struct kvs_net *kn, struct sk_buff *skb,
 	/* Not an opening packet: the local stack answers it as usual. */
 	if (!pp->can_schedule(skb, iph) && !sloppy_ok(kn, pp, skb, iph))
 		return NF_ACCEPT;
+	/* sysctl drop_packet: memory is short, some new connections wait. */
+	if (kvs_defense_drop_packet(kn)) {
+		kvs_drop_count(kn, KVS_DROP_DEFENSE);
+		return NF_DROP;
+	}
 
 	err = kvs_conn_schedule(kn, svc, skb, iph, pp, &onep, &cp);
 	if (err == -ENOENT)

@@ -134,6 +134,7 @@ enum kvs_drop_reason {
 	KVS_DROP_NO_MEM,	/* connection could not be allocated */
 	KVS_DROP_CLASH,		/* tuple already owned by another connection */
 	KVS_DROP_XMIT,		/* no route or mangling failed on transmit */
+	KVS_DROP_DEFENSE,	/* sysctl drop_packet, memory running short */
 	KVS_DROP_MAX,
 };
 
@@ -241,9 +242,30 @@ struct kvs_sysctl {
 	int sync_retries;
 };
 
+/*
+ * Memory defense (core/defense.c): what the sysctls amemthresh,
+ * drop_entry, drop_packet, am_droprate and secure_tcp currently ask for.
+ * Recomputed once a second by @work and on a write of a defense mode,
+ * both under kvs_net.lock; the data path reads @drop_rate and
+ * @secure_tcp with READ_ONCE.
+ */
+#define KVS_DEFENSE_PKTS	9	/* drop_entry looks at 0..8 packets */
+
+struct kvs_defense {
+	struct delayed_work work;
+	/* drop_packet: drop 1 new connection in @drop_rate; 0 is off. */
+	int drop_rate;
+	atomic_t drop_counter;		/* new connections left to the next drop */
+	bool drop_entry;		/* drop_entry is on: @work thins the table */
+	bool secure_tcp;		/* TCP follows the secure state table */
+	/* drop_entry's countdowns by packets seen; only @work uses them. */
+	int entry_counter[KVS_DEFENSE_PKTS];
+};
+
 struct kvs_net {
 	struct net *net;
 	struct kvs_sysctl sysctl;
+	struct kvs_defense defense;
 	struct ctl_table *sysctl_table;		/* this namespace's copy */
 	struct ctl_table_header *sysctl_hdr;
 
@@ -302,9 +324,35 @@ static inline struct kvs_net *kvs_net(const struct net *net)
 }
 
 void kvs_drop_count(struct kvs_net *kn, enum kvs_drop_reason why);
+
 void kvs_stats_packet(struct kvs_conn *cp, enum kvs_dir dir, unsigned int len);
 void kvs_stats_new_conn(struct kvs_dest *dest);
 void kvs_drops_read(const struct kvs_net *kn, u64 out[KVS_DROP_MAX]);
+
+/* ---- memory defense (core/defense.c) ---- */
+
+void kvs_defense_start(struct kvs_net *kn);
+void kvs_defense_stop(struct kvs_net *kn);
+void kvs_defense_update(struct kvs_net *kn);
+/* The pure parts, exposed for KUnit. */
+int kvs_defense_mode(int mode, bool nomem, bool *active);
+int kvs_defense_drop_rate(int mode, long avail, int amemthresh,
+			  int am_droprate);
+
+/*
+ * drop_packet: should this packet, about to open a connection, be
+ * dropped instead?  One in every drop_rate is, while defense is on.
+ */
+static inline bool kvs_defense_drop_packet(struct kvs_net *kn)
+{
+	struct kvs_defense *d = &kn->defense;
+	int rate = READ_ONCE(d->drop_rate);
+
+	if (likely(!rate) || atomic_dec_return(&d->drop_counter) > 0)
+		return false;
+	atomic_set(&d->drop_counter, rate);
+	return true;
+}
 
 /* ---- services and real servers ---- */
 
@@ -642,6 +690,11 @@ struct kvs_conn {
 	spinlock_t lock;		/* state transitions */
 	/* The persistence template this connection was made from, or NULL. */
 	struct kvs_template *control;	/* holds a reference */
+	/*
+	 * Requests seen, counted up to KVS_DEFENSE_PKTS only, for
+	 * drop_entry; a racy plain increment: an exact count is not needed.
+	 */
+	u8 in_pkts;
 	struct rcu_head rcu;
 };
 
@@ -676,6 +729,11 @@ void kvs_conn_init(struct kvs_conn *cp, const struct kvs_iph *iph,
 		   const struct kvs_proto *proto);
 void kvs_conn_expire_now(struct kvs_conn_table *tbl, struct kvs_conn *cp);
 void kvs_conn_gc(struct kvs_conn_table *tbl, bool all);
+void kvs_rht_sample(struct rhashtable *ht,
+		    void (*fn)(struct rhash_head *node, void *arg), void *arg);
+void kvs_conn_drop_random(struct kvs_conn_table *tbl,
+			  bool (*pick)(struct kvs_conn *cp, void *arg),
+			  void *arg);
 void kvs_conn_set_timeout(struct kvs_conn *cp, unsigned long timeout);
 void kvs_conn_set_active(struct kvs_conn *cp, bool active);
 
@@ -719,6 +777,7 @@ struct kvs_template {
 int kvs_persist_init(struct kvs_tpl_table *tbl);
 void kvs_persist_destroy(struct kvs_tpl_table *tbl);
 void kvs_persist_gc(struct kvs_tpl_table *tbl, bool all);
+void kvs_persist_drop_random(struct kvs_tpl_table *tbl);
 void kvs_persist_key(const struct kvs_service *svc, const struct kvs_iph *iph,
 		     struct kvs_tpl_key *key);
 int kvs_persist_schedule(struct kvs_service *svc, const struct sk_buff *skb,

@@ -46,6 +46,7 @@ static int __net_init kvs_net_init(struct net *net)
 	err = kvs_sysctl_init(kn);
 	if (err)
 		goto err_sysctl;
+	kvs_defense_start(kn);
 	return 0;
 
 err_sysctl:
@@ -74,6 +75,7 @@ static void __net_exit kvs_net_exit(struct net *net)
 {
 	struct kvs_net *kn = kvs_net(net);
 
+	kvs_defense_stop(kn);
 	kvs_sysctl_exit(kn);
 	kvs_proc_exit(kn);
 	kvs_hooks_unregister(kn);

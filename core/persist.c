@@ -261,6 +261,25 @@ void kvs_persist_seen(struct kvs_conn *cp, enum kvs_dir dir)
 		set_bit(KVS_TPL_ASSURED, &tpl->flags);
 }
 
+static void tpl_drop_one(struct rhash_head *node, void *arg)
+{
+	struct kvs_template *tpl = container_of(node, struct kvs_template,
+						node);
+
+	if (refcount_read(&tpl->refcnt) == 1 &&
+	    !test_bit(KVS_TPL_ASSURED, &tpl->flags))
+		tpl_unlink(arg, tpl);
+}
+
+/*
+ * Memory defense's drop_entry, for templates as in-tree: from a random
+ * sample, those that control no connection and never saw an answer.
+ */
+void kvs_persist_drop_random(struct kvs_tpl_table *tbl)
+{
+	kvs_rht_sample(&tbl->ht, tpl_drop_one, tbl);
+}
+
 /*
  * One pass: unlink the expired templates that control nothing, give
  * those that still do another TPL_EXPIRE_LATER; with @all, unlink all.

@@ -21,6 +21,7 @@ static const char *const drop_names[KVS_DROP_MAX] = {
 	[KVS_DROP_NO_MEM]	= "drop_no_mem",
 	[KVS_DROP_CLASH]	= "drop_clash",
 	[KVS_DROP_XMIT]		= "drop_xmit",
+	[KVS_DROP_DEFENSE]	= "drop_defense",
 };
 
 static int kvs_stats_show(struct seq_file *seq, void *v)

@@ -128,7 +128,67 @@ static const u8 tcp_next_orig_only[KVS_TCP_S_LAST][EV_MAX] = {
 	[S(SYNACK)]	 = { S(SYN_RECV), S(TIME_WAIT),	 S(ESTABLISHED), S(CLOSE) },
 };
 
+/*
+ * The same three under memory defense (sysctl secure_tcp), as in-tree's
+ * secure table: a masqueraded connection counts as established only
+ * once the real server sends more than its SYN-ACK, so that a flood of
+ * handshakes never completed stays in SYN_RECV or SYNACK, the states
+ * drop_entry ends first.
+ */
+static const u8 tcp_secure_orig[KVS_TCP_S_LAST][EV_MAX] = {
+	[S(NONE)]	 = { S(SYN_RECV), S(CLOSE),	 S(ESTABLISHED), S(CLOSE) },
+	[S(ESTABLISHED)] = { S(ESTABLISHED), S(CLOSE_WAIT), S(ESTABLISHED), S(CLOSE) },
+	[S(SYN_SENT)]	 = { S(ESTABLISHED), S(SYN_SENT), S(SYN_SENT),	 S(CLOSE) },
+	[S(SYN_RECV)]	 = { S(SYN_RECV), S(TIME_WAIT),	 S(SYN_RECV),	 S(SYN_RECV) },
+	[S(FIN_WAIT)]	 = { S(SYN_RECV), S(TIME_WAIT),	 S(FIN_WAIT),	 S(CLOSE) },
+	[S(TIME_WAIT)]	 = { S(SYN_RECV), S(TIME_WAIT),	 S(TIME_WAIT),	 S(CLOSE) },
+	[S(CLOSE)]	 = { S(SYN_RECV), S(CLOSE),	 S(CLOSE),	 S(CLOSE) },
+	[S(CLOSE_WAIT)]	 = { S(SYN_RECV), S(CLOSE_WAIT), S(CLOSE_WAIT),	 S(CLOSE) },
+	[S(LAST_ACK)]	 = { S(SYN_RECV), S(LAST_ACK),	 S(CLOSE),	 S(LAST_ACK) },
+	[S(LISTEN)]	 = { S(SYN_RECV), S(LISTEN),	 S(LISTEN),	 S(LISTEN) },
+	[S(SYNACK)]	 = { S(SYNACK),	  S(SYNACK),	 S(SYNACK),	 S(CLOSE) },
+};
+
+static const u8 tcp_secure_reply[KVS_TCP_S_LAST][EV_MAX] = {
+	[S(NONE)]	 = { S(SYN_SENT), S(TIME_WAIT),	 S(ESTABLISHED), S(CLOSE) },
+	[S(ESTABLISHED)] = { S(ESTABLISHED), S(FIN_WAIT), S(ESTABLISHED), S(CLOSE) },
+	[S(SYN_SENT)]	 = { S(SYN_SENT), S(SYN_SENT),	 S(SYN_SENT),	 S(SYN_SENT) },
+	[S(SYN_RECV)]	 = { S(SYNACK),	  S(TIME_WAIT),	 S(ESTABLISHED), S(CLOSE) },
+	[S(FIN_WAIT)]	 = { S(SYN_SENT), S(FIN_WAIT),	 S(FIN_WAIT),	 S(CLOSE) },
+	[S(TIME_WAIT)]	 = { S(SYN_SENT), S(TIME_WAIT),	 S(TIME_WAIT),	 S(TIME_WAIT) },
+	[S(CLOSE)]	 = { S(SYN_SENT), S(CLOSE),	 S(CLOSE),	 S(CLOSE) },
+	[S(CLOSE_WAIT)]	 = { S(SYN_SENT), S(TIME_WAIT),	 S(CLOSE_WAIT),	 S(CLOSE) },
+	[S(LAST_ACK)]	 = { S(SYN_SENT), S(LAST_ACK),	 S(LAST_ACK),	 S(CLOSE) },
+	[S(LISTEN)]	 = { S(LISTEN),	  S(LISTEN),	 S(ESTABLISHED), S(CLOSE) },
+	[S(SYNACK)]	 = { S(SYNACK),	  S(TIME_WAIT),	 S(ESTABLISHED), S(CLOSE) },
+};
+
+static const u8 tcp_secure_orig_only[KVS_TCP_S_LAST][EV_MAX] = {
+	[S(NONE)]	 = { S(SYNACK),	  S(CLOSE),	 S(ESTABLISHED), S(CLOSE) },
+	[S(ESTABLISHED)] = { S(ESTABLISHED), S(FIN_WAIT), S(ESTABLISHED), S(CLOSE) },
+	[S(SYN_SENT)]	 = { S(ESTABLISHED), S(SYN_SENT), S(SYN_SENT),	 S(CLOSE) },
+	[S(SYN_RECV)]	 = { S(SYN_RECV), S(TIME_WAIT),	 S(ESTABLISHED), S(SYN_RECV) },
+	[S(FIN_WAIT)]	 = { S(SYNACK),	  S(FIN_WAIT),	 S(FIN_WAIT),	 S(CLOSE) },
+	[S(TIME_WAIT)]	 = { S(SYNACK),	  S(TIME_WAIT),	 S(TIME_WAIT),	 S(CLOSE) },
+	[S(CLOSE)]	 = { S(SYNACK),	  S(CLOSE),	 S(CLOSE),	 S(CLOSE) },
+	[S(CLOSE_WAIT)]	 = { S(SYNACK),	  S(CLOSE_WAIT), S(CLOSE_WAIT),	 S(CLOSE) },
+	[S(LAST_ACK)]	 = { S(SYNACK),	  S(LAST_ACK),	 S(CLOSE),	 S(LAST_ACK) },
+	[S(LISTEN)]	 = { S(SYNACK),	  S(LISTEN),	 S(LISTEN),	 S(LISTEN) },
+	[S(SYNACK)]	 = { S(SYNACK),	  S(TIME_WAIT),	 S(ESTABLISHED), S(CLOSE) },
+};
+
 #undef S
+
+/*
+ * Is memory defense's secure_tcp on in @cp's namespace?  Read per
+ * packet: a change applies to the next segment of every connection.
+ */
+static bool tcp_secure(const struct kvs_conn *cp)
+{
+	const struct kvs_service *svc = READ_ONCE(cp->dest->svc);
+
+	return READ_ONCE(svc->kn->defense.secure_tcp);
+}
 
 /* RST outranks SYN, SYN outranks FIN, FIN outranks ACK. */
 static int tcp_event(const struct tcphdr *th)
@@ -148,7 +208,8 @@ static void tcp_transition(struct kvs_conn *cp, enum kvs_dir dir,
 			   const struct sk_buff *skb,
 			   const struct kvs_iph *iph)
 {
-	const u8 (*next)[EV_MAX] = tcp_next_orig;
+	bool secure = tcp_secure(cp);
+	const u8 (*next)[EV_MAX];
 	const struct tcphdr *th;
 	struct tcphdr _th;
 	int ev;
@@ -156,11 +217,12 @@ static void tcp_transition(struct kvs_conn *cp, enum kvs_dir dir,
 	th = tcp_header(skb, iph, &_th);
 	if (!th)
 		return;
+	next = secure ? tcp_secure_orig : tcp_next_orig;
 	if (dir == KVS_DIR_REPLY) {
-		next = tcp_next_reply;
+		next = secure ? tcp_secure_reply : tcp_next_reply;
 		cp->flags &= ~IP_VS_CONN_F_NOOUTPUT;
 	} else if (cp->flags & IP_VS_CONN_F_NOOUTPUT) {
-		next = tcp_next_orig_only;
+		next = secure ? tcp_secure_orig_only : tcp_next_orig_only;
 	}
 	ev = tcp_event(th);
 	/* A segment with none of the four flags is nonsense: close. */

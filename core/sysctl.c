@@ -34,29 +34,6 @@ void kvs_sysctl_defaults(struct kvs_net *kn)
 	s->sync_threshold[1] = KVS_SYNC_PERIOD;
 }
 
-/*
- * The defense modes drop_entry, drop_packet and secure_tcp: 1 means
- * "automatic", shown as 2 while memory is short of amemthresh pages and
- * back to 1 once it is not, as the in-tree module shows them.  Nothing
- * is dropped on that account yet.
- */
-static void defense_update(struct kvs_sysctl *s)
-{
-	int *mode[] = { &s->drop_entry, &s->drop_packet, &s->secure_tcp };
-	struct sysinfo si;
-	bool nomem;
-	int i;
-
-	si_meminfo(&si);
-	nomem = si.freeram + si.bufferram < (unsigned long)READ_ONCE(s->amemthresh);
-	for (i = 0; i < ARRAY_SIZE(mode); i++) {
-		if (nomem && READ_ONCE(*mode[i]) == 1)
-			WRITE_ONCE(*mode[i], 2);
-		else if (!nomem && READ_ONCE(*mode[i]) == 2)
-			WRITE_ONCE(*mode[i], 1);
-	}
-}
-
 /* Runs @table's proc_dointvec on a copy of its int(s), for checking. */
 static int dointvec_copy(kvs_ctl_table *table, int *val, int write,
 			 void *buffer, size_t *lenp, loff_t *ppos)
@@ -71,7 +48,10 @@ static int dointvec_copy(kvs_ctl_table *table, int *val, int write,
 	return proc_dointvec(&tmp, write, buffer, lenp, ppos);
 }
 
-/* 0..3; a changed mode is applied at once. */
+/*
+ * drop_entry, drop_packet, secure_tcp: 0..3 (see core/defense.c); a
+ * changed mode is applied at once.
+ */
 static int proc_defense_mode(kvs_ctl_table *table, int write, void *buffer,
 			     size_t *lenp, loff_t *ppos)
 {
@@ -86,7 +66,7 @@ static int proc_defense_mode(kvs_ctl_table *table, int write, void *buffer,
 			rc = -EINVAL;
 		} else {
 			WRITE_ONCE(*valp, val);
-			defense_update(&kn->sysctl);
+			kvs_defense_update(kn);
 		}
 	}
 	mutex_unlock(&kn->lock);
@@ -188,6 +168,11 @@ static const struct ctl_table sysctl_template[] = {
 		   SYSCTL_ZERO, SYSCTL_THREE),
 	KVS_SYSCTL_INT(nat_icmp_send),
 	KVS_SYSCTL_INT(pmtu_disc),
+	/*
+	 * Accepted and shown, with no effect: it only matters while a
+	 * backup sync daemon runs, and kvs has none (--start-daemon
+	 * fails with EOPNOTSUPP).
+	 */
 	KVS_SYSCTL_INT(backup_only),
 	KVS_SYSCTL_INT(conn_reuse_mode),
 	KVS_SYSCTL_INT(schedule_icmp),

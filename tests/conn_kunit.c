@@ -866,6 +866,54 @@ static void conn_gc_work_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, refcount_read(&d->refcnt), 1);
 }
 
+static bool pick_even_client(struct kvs_conn *cp, void *arg)
+{
+	unsigned int *seen = arg;
+
+	(*seen)++;
+	return !(ntohs(kvs_conn_cport(cp)) % 2);
+}
+
+/*
+ * Memory defense's drop_entry: each call looks at a random 1/32 of the
+ * buckets only, and unlinks just what the pick chooses, once, by the
+ * original tuple; calls enough take every chosen one.
+ */
+static void conn_drop_random_test(struct kunit *test)
+{
+	struct conn_ctx *ctx = test->priv;
+	unsigned int c, calls, seen = 0, found[2] = { 0, 0 };
+	struct kvs_tuple t;
+	struct kvs_dest *d;
+	enum kvs_dir dir;
+
+	d = conn_dest(test, MASQ, 0, 0);
+	for (c = 0; c < 256; c++)
+		KUNIT_ASSERT_EQ(test, conn_add(ctx, d, c, false, CONN_TIMEOUT),
+				0);
+	flush_work(&ctx->tbl.ht.run_work);
+
+	kvs_conn_drop_random(&ctx->tbl, pick_even_client, &seen);
+	KUNIT_EXPECT_LT(test, seen, 128U);
+	KUNIT_EXPECT_GT(test, atomic_read(&ctx->tbl.count), 128);
+
+	for (calls = 0; calls < 4000 && atomic_read(&ctx->tbl.count) > 128;
+	     calls++)
+		kvs_conn_drop_random(&ctx->tbl, pick_even_client, &seen);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->tbl.count), 128);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->tbl.ht.nelems), 256);
+	KUNIT_EXPECT_EQ(test, atomic_read(&d->inactconns), 128);
+	for (c = 0; c < 256; c++) {
+		orig_tuple(&t, c, false);
+		rcu_read_lock();
+		if (kvs_conn_lookup(&ctx->tbl, &t, &dir))
+			found[c % 2]++;
+		rcu_read_unlock();
+	}
+	KUNIT_EXPECT_EQ(test, found[0], 0U);
+	KUNIT_EXPECT_EQ(test, found[1], 128U);
+}
+
 /* A dest whose last reference is gone takes no new connections. */
 static void conn_dead_dest_test(struct kunit *test)
 {
@@ -923,6 +971,7 @@ static struct kunit_case conn_test_cases[] = {
 	KUNIT_CASE(conn_gc_work_test),
 	KUNIT_CASE(conn_many_test),
 	KUNIT_CASE(conn_flush_test),
+	KUNIT_CASE(conn_drop_random_test),
 	{}
 };
 

@@ -353,6 +353,37 @@ static void tpl_expiry_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->calls, 3U);
 }
 
+/*
+ * Memory defense's drop_entry takes, from random samples, the templates
+ * that control no connection and never saw an answer, and only those.
+ */
+static void tpl_drop_random_test(struct kunit *test)
+{
+	struct tpl_ctx *ctx = test->priv;
+	struct kvs_template *held, *assured;
+	unsigned int calls;
+
+	tpl_sched(test, "10.0.0.1", 80, &held, NULL);
+	tpl_sched(test, "10.0.0.2", 80, &assured, NULL);
+	set_bit(KVS_TPL_ASSURED, &assured->flags);
+	kvs_persist_put(assured);
+	tpl_sched(test, "10.0.0.3", 80, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->kn->tpls.count), 3);
+	KUNIT_EXPECT_EQ(test, ctx->calls, 3U);
+
+	for (calls = 0; calls < 4000 &&
+	     atomic_read(&ctx->kn->tpls.count) > 2; calls++)
+		kvs_persist_drop_random(&ctx->kn->tpls);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->kn->tpls.count), 2);
+	KUNIT_EXPECT_FALSE(test, test_bit(KVS_TPL_DEAD, &held->flags));
+	/* The assured one still serves its client; the idle one is gone. */
+	tpl_sched(test, "10.0.0.2", 80, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, ctx->calls, 3U);
+	tpl_sched(test, "10.0.0.3", 80, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, ctx->calls, 4U);
+	kvs_persist_put(held);
+}
+
 /* An expired template not yet reaped is not used by the data path. */
 static void tpl_expired_lookup_test(struct kunit *test)
 {
@@ -446,6 +477,7 @@ static struct kunit_case tpl_test_cases[] = {
 	KUNIT_CASE(tpl_port0_test),
 	KUNIT_CASE(tpl_dport_test),
 	KUNIT_CASE(tpl_expiry_test),
+	KUNIT_CASE(tpl_drop_random_test),
 	KUNIT_CASE(tpl_expired_lookup_test),
 	KUNIT_CASE_PARAM(tpl_quiescent_test, quiescent_gen_params),
 	KUNIT_CASE(tpl_no_dest_test),

@@ -495,18 +495,42 @@ static void tcp_case_desc(const struct tcp_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(tcp_seq, tcp_cases, tcp_case_desc);
 
-static struct kvs_conn *tcp_conn(struct kunit *test,
-				 enum kvs_tcp_state state, u32 flags)
+/*
+ * A connection of a service in a namespace of its own, where memory
+ * defense's secure_tcp is on when @secure.
+ */
+static struct kvs_conn *tcp_conn_in(struct kunit *test,
+				    enum kvs_tcp_state state, u32 flags,
+				    bool secure)
 {
+	struct kvs_service *svc;
+	struct kvs_dest *dest;
 	struct kvs_conn *cp;
+	struct kvs_net *kn;
 
+	kn = kunit_kzalloc(test, sizeof(*kn), GFP_KERNEL);
+	svc = kunit_kzalloc(test, sizeof(*svc), GFP_KERNEL);
+	dest = kunit_kzalloc(test, sizeof(*dest), GFP_KERNEL);
 	cp = kunit_kzalloc(test, sizeof(*cp), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, kn);
+	KUNIT_ASSERT_NOT_NULL(test, svc);
+	KUNIT_ASSERT_NOT_NULL(test, dest);
 	KUNIT_ASSERT_NOT_NULL(test, cp);
+	kn->defense.secure_tcp = secure;
+	svc->kn = kn;
+	dest->svc = svc;
 	spin_lock_init(&cp->lock);
+	cp->dest = dest;
 	cp->proto = &kvs_proto_tcp;
 	cp->state = state;
 	cp->flags = flags;
 	return cp;
+}
+
+static struct kvs_conn *tcp_conn(struct kunit *test,
+				 enum kvs_tcp_state state, u32 flags)
+{
+	return tcp_conn_in(test, state, flags, false);
 }
 
 /* One segment through the state machine, as the hooks pass it. */
@@ -575,44 +599,75 @@ struct tcp_row {
 	const char *desc;
 	enum kvs_dir dir;
 	bool noout;		/* NOOUTPUT set: the INPUT-ONLY table */
+	bool secure;		/* secure_tcp on: in-tree's tcp_states_dos[] */
 	u8 flags;
 	u8 next[ARRAY_SIZE(tcp_cols)];
 };
 
 static const struct tcp_row tcp_rows[] = {
 	/*  S_NO, S_ES, S_SS, S_SR, S_FW, S_TW, S_CL, S_CW, S_LA, S_LI, S_SA */
-	{ "INPUT syn", O, false, SYN,
+	{ "INPUT syn", O, false, false, SYN,
 	  { S_SR, S_ES, S_ES, S_SR, S_SR, S_SR, S_SR, S_SR, S_SR, S_SR, S_SR } },
-	{ "INPUT fin", O, false, FIN | ACK,
+	{ "INPUT fin", O, false, false, FIN | ACK,
 	  { S_CL, S_CW, S_SS, S_TW, S_TW, S_TW, S_CL, S_CW, S_LA, S_LI, S_TW } },
-	{ "INPUT ack", O, false, ACK,
+	{ "INPUT ack", O, false, false, ACK,
 	  { S_ES, S_ES, S_SS, S_ES, S_FW, S_TW, S_CL, S_CW, S_CL, S_LI, S_ES } },
-	{ "INPUT rst", O, false, RST,
+	{ "INPUT rst", O, false, false, RST,
 	  { S_CL, S_CL, S_CL, S_SR, S_CL, S_CL, S_CL, S_CL, S_LA, S_LI, S_SR } },
-	{ "INPUT none", O, false, 0,
+	{ "INPUT none", O, false, false, 0,
 	  { S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL } },
 
-	{ "OUTPUT syn", R, false, SYN | ACK,
+	{ "OUTPUT syn", R, false, false, SYN | ACK,
 	  { S_SS, S_ES, S_SS, S_SR, S_SS, S_SS, S_SS, S_SS, S_SS, S_LI, S_SR } },
-	{ "OUTPUT fin", R, false, FIN | ACK,
+	{ "OUTPUT fin", R, false, false, FIN | ACK,
 	  { S_TW, S_FW, S_SS, S_TW, S_FW, S_TW, S_CL, S_TW, S_LA, S_LI, S_TW } },
-	{ "OUTPUT ack", R, false, ACK,
+	{ "OUTPUT ack", R, false, false, ACK,
 	  { S_ES, S_ES, S_SS, S_ES, S_FW, S_TW, S_CL, S_CW, S_LA, S_ES, S_ES } },
-	{ "OUTPUT rst", R, false, RST | ACK,
+	{ "OUTPUT rst", R, false, false, RST | ACK,
 	  { S_CL, S_CL, S_SS, S_CL, S_CL, S_TW, S_CL, S_CL, S_CL, S_CL, S_CL } },
-	{ "OUTPUT none", R, false, 0,
+	{ "OUTPUT none", R, false, false, 0,
 	  { S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL } },
 
-	{ "INPUT-ONLY syn", O, true, SYN,
+	{ "INPUT-ONLY syn", O, true, false, SYN,
 	  { S_SR, S_ES, S_ES, S_SR, S_SR, S_SR, S_SR, S_SR, S_SR, S_SR, S_SR } },
-	{ "INPUT-ONLY fin", O, true, FIN | ACK,
+	{ "INPUT-ONLY fin", O, true, false, FIN | ACK,
 	  { S_CL, S_FW, S_SS, S_TW, S_FW, S_TW, S_CL, S_CW, S_LA, S_LI, S_TW } },
-	{ "INPUT-ONLY ack", O, true, ACK,
+	{ "INPUT-ONLY ack", O, true, false, ACK,
 	  { S_ES, S_ES, S_SS, S_ES, S_FW, S_TW, S_CL, S_CW, S_CL, S_LI, S_ES } },
-	{ "INPUT-ONLY rst", O, true, RST,
+	{ "INPUT-ONLY rst", O, true, false, RST,
 	  { S_CL, S_CL, S_CL, S_SR, S_CL, S_CL, S_CL, S_CL, S_LA, S_LI, S_CL } },
-	{ "INPUT-ONLY none", O, true, 0,
+	{ "INPUT-ONLY none", O, true, false, 0,
 	  { S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL } },
+
+	/* secure_tcp: in-tree's tcp_states_dos[], row by row. */
+	{ "secure INPUT syn", O, false, true, SYN,
+	  { S_SR, S_ES, S_ES, S_SR, S_SR, S_SR, S_SR, S_SR, S_SR, S_SR, S_SA } },
+	{ "secure INPUT fin", O, false, true, FIN | ACK,
+	  { S_CL, S_CW, S_SS, S_TW, S_TW, S_TW, S_CL, S_CW, S_LA, S_LI, S_SA } },
+	{ "secure INPUT ack", O, false, true, ACK,
+	  { S_ES, S_ES, S_SS, S_SR, S_FW, S_TW, S_CL, S_CW, S_CL, S_LI, S_SA } },
+	{ "secure INPUT rst", O, false, true, RST,
+	  { S_CL, S_CL, S_CL, S_SR, S_CL, S_CL, S_CL, S_CL, S_LA, S_LI, S_CL } },
+	{ "secure INPUT none", O, false, true, 0,
+	  { S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL } },
+
+	{ "secure OUTPUT syn", R, false, true, SYN | ACK,
+	  { S_SS, S_ES, S_SS, S_SA, S_SS, S_SS, S_SS, S_SS, S_SS, S_LI, S_SA } },
+	{ "secure OUTPUT fin", R, false, true, FIN | ACK,
+	  { S_TW, S_FW, S_SS, S_TW, S_FW, S_TW, S_CL, S_TW, S_LA, S_LI, S_TW } },
+	{ "secure OUTPUT ack", R, false, true, ACK,
+	  { S_ES, S_ES, S_SS, S_ES, S_FW, S_TW, S_CL, S_CW, S_LA, S_ES, S_ES } },
+	{ "secure OUTPUT rst", R, false, true, RST | ACK,
+	  { S_CL, S_CL, S_SS, S_CL, S_CL, S_TW, S_CL, S_CL, S_CL, S_CL, S_CL } },
+
+	{ "secure INPUT-ONLY syn", O, true, true, SYN,
+	  { S_SA, S_ES, S_ES, S_SR, S_SA, S_SA, S_SA, S_SA, S_SA, S_SA, S_SA } },
+	{ "secure INPUT-ONLY fin", O, true, true, FIN | ACK,
+	  { S_CL, S_FW, S_SS, S_TW, S_FW, S_TW, S_CL, S_CW, S_LA, S_LI, S_TW } },
+	{ "secure INPUT-ONLY ack", O, true, true, ACK,
+	  { S_ES, S_ES, S_SS, S_ES, S_FW, S_TW, S_CL, S_CW, S_CL, S_LI, S_ES } },
+	{ "secure INPUT-ONLY rst", O, true, true, RST,
+	  { S_CL, S_CL, S_CL, S_SR, S_CL, S_CL, S_CL, S_CL, S_LA, S_LI, S_CL } },
 };
 
 static void tcp_row_desc(const struct tcp_row *r, char *desc)
@@ -634,7 +689,8 @@ static void tcp_table_test(struct kunit *test)
 		for (i = 0; i < ARRAY_SIZE(tcp_cols); i++) {
 			struct kvs_conn *cp;
 
-			cp = tcp_conn(test, tcp_cols[i], noout ? NOOUT : 0);
+			cp = tcp_conn_in(test, tcp_cols[i], noout ? NOOUT : 0,
+					 r->secure);
 			tcp_feed(test, cp, r->dir, r->flags, 0);
 			KUNIT_EXPECT_STREQ_MSG(test, pp->state_name(cp->state),
 					       pp->state_name(r->next[i]),
