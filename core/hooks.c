@@ -19,7 +19,9 @@
 #include <linux/netfilter_ipv6.h>
 #include <linux/tcp.h>
 #include <net/icmp.h>
+#include <net/addrconf.h>
 #include <net/ip.h>
+#include <net/route.h>
 
 #include "kvs.h"
 
@@ -134,6 +136,37 @@ static unsigned int no_dest(struct kvs_net *kn, struct sk_buff *skb,
 	kvs_drop_count(kn, KVS_DROP_NO_DEST);
 	kvs_icmp_send_error(skb, iph->af, KVS_ICMP_PORT_UNREACH, 0);
 	return NF_DROP;
+}
+
+/*
+ * sysctl cache_bypass (a transparent web cache cluster): a packet to a
+ * firewall-mark service that would be refused for want of a real server
+ * goes on to its own destination instead, provided that is a unicast
+ * address of another host (policy routing brought the marked packet
+ * here).  As in-tree, an ICMP error's quote is never bypassed: this is
+ * only reached by a packet itself.
+ */
+static bool bypass_ok(struct kvs_net *kn, const struct kvs_service *svc,
+		      const struct kvs_iph *iph)
+{
+	if (!READ_ONCE(kn->sysctl.cache_bypass) || !svc->key.fwmark)
+		return false;
+	if (iph->af == AF_INET6)
+		return ipv6_addr_type(&iph->daddr.in6) & IPV6_ADDR_UNICAST;
+	return inet_addr_type(kn->net, iph->daddr.ip) == RTN_UNICAST;
+}
+
+/*
+ * Send the packet unchanged toward its destination address.  Routes to
+ * real servers never depend on the mark, as in-tree: the policy route
+ * that made the marked packet local would only lead back here.  A route
+ * to this host (an IPv6 address of ours) finds no way out: dropped.
+ */
+static unsigned int bypass(struct kvs_net *kn, struct sk_buff *skb,
+			   const struct kvs_iph *iph, unsigned int hooknum)
+{
+	return kvs_xmit_forward(kn, skb, iph->af, &iph->daddr, NULL, 0,
+				hooknum);
 }
 
 static enum kvs_drop_reason conn_new_drop_reason(long err)
@@ -305,9 +338,19 @@ static unsigned int conn_schedule(struct kvs_net *kn, struct sk_buff *skb,
 	svc = kvs_service_for(kn, skb, iph);
 	if (!svc)
 		return NF_ACCEPT;
-	/* Not an opening packet: the local stack answers it as usual. */
+	/*
+	 * Not an opening packet: the local stack answers it as usual.
+	 * With cache_bypass, it may belong to a flow whose opening packet
+	 * was bypassed.  In-tree remembers such a flow in a connection
+	 * with no real server and keeps bypassing it; a kvs connection
+	 * always has a real server, so none is made: the rest of a
+	 * bypassed TCP or SCTP flow is bypassed here, even once a real
+	 * server is back, but a datagram (every one opens) is balanced
+	 * again as soon as there is one to take it.
+	 */
 	if (!pp->can_schedule(skb, iph) && !sloppy_ok(kn, pp, skb, iph))
-		return NF_ACCEPT;
+		return bypass_ok(kn, svc, iph) ? bypass(kn, skb, iph, hooknum) :
+						 NF_ACCEPT;
 	/* sysctl drop_packet: memory is short, some new connections wait. */
 	if (kvs_defense_drop_packet(kn)) {
 		kvs_drop_count(kn, KVS_DROP_DEFENSE);
@@ -316,7 +359,8 @@ static unsigned int conn_schedule(struct kvs_net *kn, struct sk_buff *skb,
 
 	err = kvs_conn_schedule(kn, svc, skb, iph, pp, &onep, &cp);
 	if (err == -ENOENT)
-		return no_dest(kn, skb, iph);
+		return bypass_ok(kn, svc, iph) ? bypass(kn, skb, iph, hooknum) :
+						 no_dest(kn, skb, iph);
 	if (err)
 		return NF_DROP;
 	return conn_forward(kn, skb, cp, KVS_DIR_ORIG, iph, hooknum);

@@ -928,6 +928,7 @@ struct kvs_out {
 /* kvs_out_route() flags. */
 #define KVS_OUT_KNOWN_NH	BIT(0)	/* the next hop is @daddr (DR) */
 #define KVS_OUT_SADDR		BIT(1)	/* an outer header needs o->saddr */
+#define KVS_OUT_LOCAL_OK	BIT(2)	/* @daddr may be this host's */
 
 struct dst_cache *kvs_dest_routes(const struct kvs_conn *cp);
 int kvs_out_route(struct kvs_net *kn, const struct sk_buff *skb, u16 af,
@@ -940,6 +941,10 @@ unsigned int kvs_out_send(struct kvs_net *kn, struct sk_buff *skb, u16 af,
 unsigned int kvs_xmit_send(struct kvs_net *kn, struct sk_buff *skb, u16 af,
 			   const union nf_inet_addr *daddr,
 			   struct dst_cache *routes, bool forwarded);
+unsigned int kvs_xmit_forward(struct kvs_net *kn, struct sk_buff *skb, u16 af,
+			      const union nf_inet_addr *daddr,
+			      struct dst_cache *routes, unsigned int flags,
+			      unsigned int hooknum);
 
 /* One tunnel, as a real server's dest describes it (xmit/tunnel.c). */
 struct kvs_tun {

@@ -43,7 +43,8 @@ static int parse_ports(const struct sk_buff *skb, struct kvs_iph *iph,
 		need = sizeof(struct udphdr);
 		break;
 	case IPPROTO_SCTP:
-		need = sizeof(struct sctphdr);
+		/* A packet carries a chunk at least, as in-tree expects. */
+		need = sizeof(struct sctphdr) + sizeof(struct sctp_chunkhdr);
 		break;
 	default:
 		return 0;

@@ -70,6 +70,8 @@ static const struct packet_case packet_cases[] = {
 	  .protocol = IPPROTO_UDP, .l4_len = 8, .pad = 18, .ports = true },
 	{ .desc = "sctp", .protocol = IPPROTO_SCTP, .l4_len = 12 + 16,
 	  .ports = true },
+	{ .desc = "sctp with one bare chunk header", .protocol = IPPROTO_SCTP,
+	  .l4_len = 12 + 4, .ports = true },
 	{ .desc = "icmp echo: no ports", .protocol = IPPROTO_ICMP,
 	  .l4_len = 8 },
 	{ .desc = "gre: no ports, nothing checked", .protocol = IPPROTO_GRE,
@@ -125,6 +127,12 @@ static const struct packet_case packet_cases[] = {
 	  .protocol = IPPROTO_UDP, .l4_len = 4, .pad = 18, .err = -EINVAL },
 	{ .desc = "sctp of 11 bytes", .protocol = IPPROTO_SCTP, .l4_len = 11,
 	  .err = -EINVAL },
+	{ .desc = "sctp common header and no chunk",
+	  .protocol = IPPROTO_SCTP, .l4_len = 12, .err = -EINVAL },
+	{ .desc = "sctp chunk header cut short", .protocol = IPPROTO_SCTP,
+	  .l4_len = 12 + 3, .err = -EINVAL },
+	{ .desc = "sctp chunk past tot_len, in link padding",
+	  .protocol = IPPROTO_SCTP, .l4_len = 12, .pad = 18, .err = -EINVAL },
 	{ .desc = "tcp with no transport bytes at all",
 	  .protocol = IPPROTO_TCP, .l4_len = 0, .err = -EINVAL },
 };
@@ -399,6 +407,8 @@ static const struct packet6_case packet6_cases[] = {
 	  .l4_len = 40, .doff = 15, .err = -EINVAL },
 	{ .desc = "v6 udp of 7 bytes after AH", EXT1(NEXTHDR_AUTH, 1),
 	  .protocol = IPPROTO_UDP, .l4_len = 7, .err = -EINVAL },
+	{ .desc = "v6 sctp common header and no chunk",
+	  .protocol = IPPROTO_SCTP, .l4_len = 12, .err = -EINVAL },
 };
 
 static void packet6_case_desc(const struct packet6_case *c, char *desc)

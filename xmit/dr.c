@@ -33,26 +33,9 @@ static unsigned int dr_in(struct kvs_net *kn, struct sk_buff *skb,
 			  struct kvs_conn *cp, const struct kvs_iph *iph,
 			  unsigned int hooknum)
 {
-	struct kvs_out o;
-	int ret;
-
-	ret = kvs_out_route(kn, skb, iph->af, kvs_conn_daddr(cp),
-			    kvs_dest_routes(cp), KVS_OUT_KNOWN_NH, &o);
-	if (ret < 0)
-		goto drop;
-	if (ret)
-		return kvs_xmit_local(kn, skb, cp, iph, hooknum);
-	if (hooknum == NF_INET_LOCAL_IN && !kvs_out_dec_ttl(skb, iph->af))
-		goto drop_dst;
-	if (kvs_out_too_big(skb, iph->af, o.mtu))
-		goto drop_dst;
-	return kvs_out_send(kn, skb, iph->af, &o);
-
-drop_dst:
-	dst_release(o.dst);
-drop:
-	kvs_drop_count(kn, KVS_DROP_XMIT);
-	return NF_DROP;
+	return kvs_xmit_forward(kn, skb, iph->af, kvs_conn_daddr(cp),
+				kvs_dest_routes(cp),
+				KVS_OUT_KNOWN_NH | KVS_OUT_LOCAL_OK, hooknum);
 }
 
 const struct kvs_xmit kvs_xmit_dr = {

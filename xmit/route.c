@@ -19,7 +19,6 @@ static int route4(struct kvs_net *kn, const struct sk_buff *skb,
 {
 	struct flowi4 fl4 = {
 		.daddr		= daddr,
-		.flowi4_mark	= skb->mark,
 		.flowi4_flags	= known_nh ? FLOWI_FLAG_KNOWN_NH : 0,
 	};
 	struct rtable *rt;
@@ -47,7 +46,6 @@ static int route6(struct kvs_net *kn, const struct sk_buff *skb,
 {
 	struct flowi6 fl6 = {
 		.daddr		= *daddr,
-		.flowi6_mark	= skb->mark,
 		.flowi6_flags	= known_nh ? FLOWI_FLAG_KNOWN_NH : 0,
 	};
 	struct dst_entry *dst;
@@ -141,8 +139,9 @@ static int out_lookup(struct kvs_net *kn, const struct sk_buff *skb, u16 af,
  * KVS_OUT_KNOWN_NH, the packet keeps another destination address (direct
  * routing), so the next hop must be @daddr; KVS_OUT_SADDR, o->saddr is
  * wanted.  @routes: the real server's route cache for this method, or
- * NULL.  As in-tree, the route depends on @daddr only, not on the TOS; a
- * packet with a mark is routed afresh (policy routing may use it).
+ * NULL.  As in-tree, the route depends on @daddr only, not on the
+ * packet's TOS or mark (a policy route by mark, as transparent caches
+ * use to make marked packets local, would lead back to this host).
  * Returns 0 with @o filled (the caller owns o->dst), 1 when @daddr is an
  * address of this host (never cached), or a negative errno.
  */
@@ -153,8 +152,6 @@ int kvs_out_route(struct kvs_net *kn, const struct sk_buff *skb, u16 af,
 	int ret;
 
 	memset(o, 0, sizeof(*o));
-	if (skb->mark)
-		routes = NULL;
 	/* The cache is per CPU, and a LOCAL_OUT caller may be preemptible. */
 	local_bh_disable();
 	if (routes) {
@@ -298,6 +295,43 @@ unsigned int kvs_xmit_send(struct kvs_net *kn, struct sk_buff *skb, u16 af,
 	}
 	return kvs_out_send(kn, skb, af, &o);
 
+drop:
+	kvs_drop_count(kn, KVS_DROP_XMIT);
+	return NF_DROP;
+}
+
+/*
+ * Send @skb unchanged (its addresses kept) toward @daddr: direct routing,
+ * and cache bypass.  @flags: kvs_out_route()'s, and KVS_OUT_LOCAL_OK: an
+ * address of this host takes the packet up the local stack (else it is
+ * dropped).  A packet met at LOCAL_IN came from another host and loses a
+ * hop.  Returns the verdict for hook @hooknum.
+ */
+unsigned int kvs_xmit_forward(struct kvs_net *kn, struct sk_buff *skb, u16 af,
+			      const union nf_inet_addr *daddr,
+			      struct dst_cache *routes, unsigned int flags,
+			      unsigned int hooknum)
+{
+	struct kvs_out o;
+	int ret;
+
+	ret = kvs_out_route(kn, skb, af, daddr, routes, flags, &o);
+	if (ret < 0)
+		goto drop;
+	if (ret) {
+		if (!(flags & KVS_OUT_LOCAL_OK))
+			goto drop;
+		kvs_skb_set_owned(skb);
+		return NF_ACCEPT;
+	}
+	if (hooknum == NF_INET_LOCAL_IN && !kvs_out_dec_ttl(skb, af))
+		goto drop_dst;
+	if (kvs_out_too_big(skb, af, o.mtu))
+		goto drop_dst;
+	return kvs_out_send(kn, skb, af, &o);
+
+drop_dst:
+	dst_release(o.dst);
 drop:
 	kvs_drop_count(kn, KVS_DROP_XMIT);
 	return NF_DROP;
