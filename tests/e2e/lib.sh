@@ -633,7 +633,7 @@ backend_decap() {
 # routing and tunnels) each gets UDP and SCTP servers bound to it, and no
 # SCTP server listens on the wildcard.
 start_echo() {
-	local name=$1 ns=$2 port=$3 log a b
+	local name=$1 ns=$2 port=$3 log a b f
 	shift 3
 	log=$(echo_log "$name")
 	: >"$log"
@@ -645,13 +645,16 @@ start_echo() {
 		"UDP6-RECVFROM:$port,reuseaddr,fork,ipv6only=0" "SYSTEM:tee -a $log"
 	(($#)) || bg_start "$name-sctp" "$ns" socat -t 10 \
 		"SCTP6-LISTEN:$port,reuseaddr,fork,ipv6only=0" "SYSTEM:tee -a $log"
+	# socat's UDP- and SCTP- addresses are IPv4 sockets, which cannot
+	# bind an IPv6 address: those get UDP6- and SCTP6- ones.
 	for a; do
 		b=$a
-		[[ $a == *:* ]] && b="[$a]"
+		f=
+		[[ $a == *:* ]] && b="[$a]" f=6
 		bg_start "$name-udp-$a" "$ns" socat -t 10 \
-			"UDP-RECVFROM:$port,reuseaddr,fork,bind=$b" "SYSTEM:tee -a $log"
+			"UDP$f-RECVFROM:$port,reuseaddr,fork,bind=$b" "SYSTEM:tee -a $log"
 		bg_start "$name-sctp-$a" "$ns" socat -t 10 \
-			"SCTP-LISTEN:$port,reuseaddr,fork,bind=$b" "SYSTEM:tee -a $log"
+			"SCTP$f-LISTEN:$port,reuseaddr,fork,bind=$b" "SYSTEM:tee -a $log"
 	done
 	wait_listen "$ns" tcp "$port"
 	wait_listen "$ns" udp "$port"
