@@ -605,21 +605,24 @@ backend_vip() {
 }
 
 # backend_decap B [GUE_PORT]: backend B takes IPIP, IPv6-in-IPv4 (sit),
-# IP/IPv6-in-IPv6 and GRE (v4 and v6 outer) on the fallback devices of
-# their modules, and GUE on UDP GUE_PORT (default 6080) over both
-# families; reverse path filtering is off, since the inner packets come
-# from a client it routes through eth0.
+# IPv6-in-IPv6 and GRE (v4 and v6 outer) on the fallback devices of
+# their modules, IPv4-in-IPv6 on an ip6tnl device of mode any (the
+# fallback ip6tnl0 takes IPv6 inside only), and GUE on UDP GUE_PORT
+# (default 6080) over both families; reverse path filtering is off,
+# since the inner packets come from a client it routes through eth0.
 backend_decap() {
 	local b=$1 port=${2:-6080} ns=${NS_BACKEND[$1]} d
 	modprobe -a ipip sit ip6_tunnel ip_gre ip6_gre fou fou6
-	for d in tunl0 sit0 ip6tnl0 gre0 ip6gre0; do
+	ip -n "$ns" link add name ip6any type ip6tnl mode any \
+		local "${BACKEND_IP6[$b]}"
+	for d in tunl0 sit0 ip6tnl0 ip6any gre0 ip6gre0; do
 		ip -n "$ns" link set dev "$d" up
 	done
 	ip -n "$ns" fou add port "$port" gue
 	ip -n "$ns" fou add port "$port" gue -6
 	on_backend "$b" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
 		net.ipv4.conf.default.rp_filter=0
-	for d in eth0 tunl0 sit0 gre0; do
+	for d in eth0 tunl0 sit0 ip6any gre0; do
 		on_backend "$b" sysctl -qw "net.ipv4.conf.$d.rp_filter=0"
 	done
 }
@@ -633,7 +636,7 @@ backend_decap() {
 # routing and tunnels) each gets UDP and SCTP servers bound to it, and no
 # SCTP server listens on the wildcard.
 start_echo() {
-	local name=$1 ns=$2 port=$3 log a b
+	local name=$1 ns=$2 port=$3 log a b f
 	shift 3
 	log=$(echo_log "$name")
 	: >"$log"
@@ -645,13 +648,16 @@ start_echo() {
 		"UDP6-RECVFROM:$port,reuseaddr,fork,ipv6only=0" "SYSTEM:tee -a $log"
 	(($#)) || bg_start "$name-sctp" "$ns" socat -t 10 \
 		"SCTP6-LISTEN:$port,reuseaddr,fork,ipv6only=0" "SYSTEM:tee -a $log"
+	# socat's UDP- and SCTP- addresses are IPv4 sockets, which cannot
+	# bind an IPv6 address: those get UDP6- and SCTP6- ones.
 	for a; do
 		b=$a
-		[[ $a == *:* ]] && b="[$a]"
+		f=
+		[[ $a == *:* ]] && b="[$a]" f=6
 		bg_start "$name-udp-$a" "$ns" socat -t 10 \
-			"UDP-RECVFROM:$port,reuseaddr,fork,bind=$b" "SYSTEM:tee -a $log"
+			"UDP$f-RECVFROM:$port,reuseaddr,fork,bind=$b" "SYSTEM:tee -a $log"
 		bg_start "$name-sctp-$a" "$ns" socat -t 10 \
-			"SCTP-LISTEN:$port,reuseaddr,fork,bind=$b" "SYSTEM:tee -a $log"
+			"SCTP$f-LISTEN:$port,reuseaddr,fork,bind=$b" "SYSTEM:tee -a $log"
 	done
 	wait_listen "$ns" tcp "$port"
 	wait_listen "$ns" udp "$port"
