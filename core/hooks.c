@@ -404,7 +404,7 @@ static unsigned int kvs_hook(void *priv, struct sk_buff *skb,
 	kvs_tuple_from_iph(&t, &iph);
 	cp = kvs_conn_lookup(&kn->conns, &t, &dir);
 	if (!cp && state->hook != NF_INET_LOCAL_IN &&
-	    direct_reply(kn, skb, &iph, &t))
+	    READ_ONCE(kn->direct_replies) && direct_reply(kn, skb, &iph, &t))
 		return NF_ACCEPT;
 	if (!cp && nat_unknown_reply(kn, pp, skb, &iph)) {
 		kvs_icmp_send_error(skb, iph.af, KVS_ICMP_PORT_UNREACH, 0);

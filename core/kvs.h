@@ -282,6 +282,13 @@ struct kvs_net {
 	unsigned int num_services;
 	bool hooks_registered;
 	/*
+	 * A dest with direct routing or a tunnel was ever configured here:
+	 * only then can a real server's reply pass with no tuple of its
+	 * own, so only then does a miss look the reverse tuple up.  Set
+	 * under @lock, never cleared; read locklessly (READ_ONCE).
+	 */
+	bool direct_replies;
+	/*
 	 * Removed dests, kept a while (as in-tree) so that adding the same
 	 * server back to a service with the same key revives its counters
 	 * and the connections still using it.  Under @lock.

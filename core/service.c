@@ -618,6 +618,8 @@ static void dest_apply_conf(struct kvs_dest *dest,
 	/* Direct routing routes to its next hop: not what NAT cached. */
 	if (method != dest->conn_flags)
 		dst_cache_reset(&dest->routes);
+	if (method == IP_VS_CONN_F_DROUTE || method == IP_VS_CONN_F_TUNNEL)
+		WRITE_ONCE(dest->svc->kn->direct_replies, true);
 	WRITE_ONCE(dest->conn_flags, method);
 	WRITE_ONCE(dest->weight, c->weight);
 	WRITE_ONCE(dest->tun_type, c->tun_type);
