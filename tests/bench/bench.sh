@@ -1,18 +1,24 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The benchmark workloads, run inside one test host by scripts/bench: the e2e topology, kvs_load servers in the backends, and each workload for KVS_BENCH_ROUNDS rounds.
+# The benchmark workloads, run inside one test host by scripts/bench: the e2e topology, kvs_load servers in the backends, and each workload for KVS_BENCH_ROUNDS rounds under each balancer.
 #
-# KVS_BENCH_BALANCER is kvs, intree (the IPVS under test, as vmrun
-# booted it) or none (plain routing: the client talks straight to a
-# backend).  Each measurement is one line
-#	RESULT <row> <round> <value>
-# or "SKIP <row> <reason>"; scripts/bench turns them into the table.
+# The balancers of KVS_BENCH_BALANCERS (default "none intree kvs") take
+# turns in this one boot (vmrun --ipvs=both): intree is the kernel's
+# ip_vs, kvs the checkout's module, none plain routing (the client talks
+# straight to a backend); only one is loaded at a time.  The per-packet
+# workloads interleave them round by round, in a rotating order, so that
+# a drift of the emulated machine's speed falls on all alike; the large
+# setups (100,000 services, the control plane, 1,000,000 connections)
+# run all their rounds under one balancer, then the next.  Each
+# measurement is one line
+#	RESULT <balancer> <row> <round> <value>
+# or "SKIP <balancer> <row> <reason>"; scripts/bench makes the table.
 # Sanity checks ("ok"/"not ok", lib.sh) assert that traffic really
 # crossed the director and, with a balancer, its counters moved.
 # shellcheck source-path=SCRIPTDIR source=../e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-BAL=${KVS_BENCH_BALANCER:-$KVS_IPVS}
+read -r -a BALANCERS <<<"${KVS_BENCH_BALANCERS:-none intree kvs}"
 ROUNDS=${KVS_BENCH_ROUNDS:-3}
 SECS=${KVS_BENCH_SECS:-2}
 IDLE_SECS=${KVS_BENCH_IDLE_SECS:-6}
@@ -25,6 +31,7 @@ CP_SERVICES=${KVS_BENCH_CP_SERVICES:-10000}
 CP_ROUNDS=${KVS_BENCH_CP_ROUNDS:-1}
 LOAD=$PWD/kvs_load
 NPROC=4
+NCPU=$(nproc)
 
 # Ports: NAT services and the servers behind them use the same port;
 # direct routing servers listen on the VIP itself, one port up, so that
@@ -33,17 +40,63 @@ TCP_PORT=8000
 UDP_PORT=9000
 BULK_PORT=5201
 
-if [[ $BAL == none ]]; then
-	# Nothing to load: the director only routes.
-	ipvs_ready() { :; }
-fi
+# use_balancer below loads the balancer of each workload.
+ipvs_ready() { :; }
+BAL=none
 
 result() {
-	echo "RESULT $1 $2 $3"
+	echo "RESULT $BAL $1 $2 $3"
 }
 
 skip() {
-	echo "SKIP $1 $2"
+	echo "SKIP $BAL $1 $2"
+}
+
+# unload MODULE...: a service's references to its scheduler may drop
+# only after an RCU grace period: retry a while.
+unload() {
+	local m i
+	for m; do
+		for i in $(seq 50); do
+			[[ -d /sys/module/$m ]] || break
+			rmmod "$m" 2>/dev/null && break
+			((i < 50)) || rmmod "$m"
+			sleep 0.2
+		done
+	done
+}
+
+# use_balancer none|intree|kvs: unloads the other one, loads this one.
+use_balancer() {
+	local mods
+	[[ $1 != "$BAL" ]] || return 0
+	if [[ $BAL != none ]]; then
+		on_director ipvsadm -C
+		# Schedulers (and what else hangs on the core), then the core.
+		mods=$(awk '$1 ~ /^(kvs|ip_vs)_/ { print $1 }' /proc/modules)
+		# shellcheck disable=SC2086 # one module name per word
+		[[ -z $mods ]] || unload $mods
+		unload "${BAL/intree/ip_vs}"
+	fi
+	BAL=$1
+	case $BAL in
+	intree) modprobe ip_vs ;;
+	kvs) modprobe kvs ;;
+	none) return 0 ;;
+	*) not_ok "no balancer named $BAL"; exit 1 ;;
+	esac
+	genl ctrl get name IPVS >/dev/null 2>&1 || {
+		not_ok "IPVS genetlink family present ($BAL)"
+		exit 1
+	}
+}
+
+# The balancers in round R's order: each round starts one further on.
+rotation() {
+	local r=$1 i n=${#BALANCERS[@]}
+	for ((i = 0; i < n; i++)); do
+		echo "${BALANCERS[(r - 1 + i) % n]}"
+	done
 }
 
 group() {
@@ -89,7 +142,7 @@ for b in A B; do
 		wait_listen "${NS_BACKEND[$b]}" udp "$p"
 	done
 done
-log "balancer: $BAL, $ROUNDS rounds of ${SECS}s"
+log "balancers: ${BALANCERS[*]}, $ROUNDS rounds of ${SECS}s, $NCPU CPUs"
 # The sizes, for the report's row names.
 echo "PARAM flows $FLOWS"
 echo "PARAM cp_services $CP_SERVICES"
@@ -114,7 +167,7 @@ rate() {
 # crr ROW TARGET: connections per second over SECS, NPROC clients.
 measure_crr() {
 	local row=$1 target=$2 r out conns errors rate
-	for r in $(seq "$ROUNDS"); do
+	for r in $RLIST; do
 		out=$(on_client "$LOAD" crr "$target" $NPROC "$SECS")
 		read -r _ conns _ errors _ _ _ rate <<<"$out"
 		if ((conns > 0)); then
@@ -136,7 +189,7 @@ cpu_ticks() {
 }
 measure_idle() {
 	local row=$1 r b0 i0 b1 i1
-	for r in $(seq "$ROUNDS"); do
+	for r in $RLIST; do
 		read -r b0 i0 <<<"$(cpu_ticks)"
 		sleep "$IDLE_SECS"
 		read -r b1 i1 <<<"$(cpu_ticks)"
@@ -149,7 +202,7 @@ measure_idle() {
 # to the backends, over SECS (after half a second of warm-up).
 measure_udp() {
 	local row=$1 target=$2 r pid n0 n1 t0 t1 pps
-	for r in $(seq "$ROUNDS"); do
+	for r in $RLIST; do
 		on_client "$LOAD" blast "$target" $((SECS + 1)) 64 >/dev/null &
 		pid=$!
 		sleep 0.5
@@ -168,7 +221,7 @@ measure_udp() {
 # bulk ROW ADDR PORT: iperf3 throughput (Mbit/s, as received) over SECS.
 measure_bulk() {
 	local row=$1 addr=$2 port=$3 r out mbps
-	for r in $(seq "$ROUNDS"); do
+	for r in $RLIST; do
 		out=$(on_client iperf3 -c "$addr" -p "$port" -t "$SECS" -f m 2>&1) || true
 		mbps=$(awk '/receiver/ { print $(NF - 2) }' <<<"$out" | tail -n1)
 		if [[ $mbps =~ ^[0-9.]+$ ]]; then
@@ -192,7 +245,7 @@ newflows() {
 	NEXT_SRC=$((NEXT_SRC + (count + 64511) / 64512))
 	n0=$(delivered)
 	t0=$EPOCHREALTIME
-	out=$(on_client "$LOAD" flows "$src" "$target" "$count")
+	out=$(on_client "$LOAD" flows "$src" "$target" "$count" "$NCPU")
 	t1=$EPOCHREALTIME
 	sleep 0.3
 	n1=$(delivered)
@@ -202,7 +255,7 @@ newflows() {
 
 measure_newflows() {
 	local row=$1 target=$2 r
-	for r in $(seq "$ROUNDS"); do
+	for r in $RLIST; do
 		newflows "$target" "$NEWFLOWS"
 		expect_cmp "$row round $r: new flows reach the backends ($FLOW_RATE/s)" \
 			"${FLOW_RATE%.*}" -gt 0
@@ -240,22 +293,29 @@ service() {
 	} | on_director ipvsadm-restore
 }
 
-# The forwarding methods to measure: NAT, and direct routing when the
-# balancer takes -g and delivers to the VIP (a balancer that accepts the
-# flag but rewrites the address does not reach the VIP-bound servers).
-FWDS=(nat)
-if [[ $BAL == none ]]; then
-	:
-elif ! service -t "$VIP:$((TCP_PORT + 1))" rr -g $((TCP_PORT + 1)) "${DESTS2[@]}" 2>/dev/null; then
-	skip dr "ipvsadm -g refused"
-elif ! out=$(on_client "$LOAD" crr "$VIP:$((TCP_PORT + 1))" 1 1) ||
-	[[ $out != "conns "[1-9]* ]]; then
-	log "direct routing probe: $out"
-	skip dr "-g taken, but no packet reached the backends' VIP"
-else
-	FWDS+=(dr)
-fi
-on_director ipvsadm -C 2>/dev/null || true
+# fwds_of_balancer: sets FWDS to the forwarding methods to measure under
+# the balancer loaded: NAT, and direct routing when the balancer takes -g
+# and delivers to the VIP (a balancer that accepts the flag but rewrites
+# the address does not reach the VIP-bound servers).  Probed once each.
+declare -A FWDS_OF=()
+fwds_of_balancer() {
+	local out
+	if [[ -z ${FWDS_OF[$BAL]:-} ]]; then
+		FWDS_OF[$BAL]=nat
+		if ! service -t "$VIP:$((TCP_PORT + 1))" rr -g $((TCP_PORT + 1)) \
+			"${DESTS2[@]}" 2>/dev/null; then
+			skip dr "ipvsadm -g refused"
+		elif ! out=$(on_client "$LOAD" crr "$VIP:$((TCP_PORT + 1))" 1 1) ||
+			[[ $out != "conns "[1-9]* ]]; then
+			log "direct routing probe: $out"
+			skip dr "-g taken, but no packet reached the backends' VIP"
+		else
+			FWDS_OF[$BAL]="nat dr"
+		fi
+		on_director ipvsadm -C
+	fi
+	read -r -a FWDS <<<"${FWDS_OF[$BAL]}"
+}
 
 # with_service FWD NB PROTO PORT SCHED: the VIP service for a workload,
 # NAT (-m, servers on PORT) or direct routing (-g, servers on PORT + 1),
@@ -282,20 +342,22 @@ expect_conns() {
 		((SECONDS < end)) || break
 		sleep 0.5
 	done
-	expect_cmp "$row: the balancer counted connections ($conns)" "${conns:-0}" -gt 0
+	expect_cmp "$row ($BAL): the balancer counted connections ($conns)" "${conns:-0}" -gt 0
 }
 
 # ---- workloads
 
 # per_fwd ROW MEASURE PROTO PORT SCHED: rows ROW-FWD-NB (crr-nat-2 ...)
-# measured by measure_MEASURE ROW VIP:PORT; without a balancer, one row
-# ROW-direct to a backend, the ceiling for all of them.
+# measured by measure_MEASURE ROW VIP:PORT under the balancer loaded;
+# without a balancer, one row ROW-direct to a backend, the ceiling for
+# all of them.
 per_fwd() {
 	local row=$1 measure=measure_$2 proto=$3 port=$4 sched=$5 fwd nb svc
 	if [[ $BAL == none ]]; then
 		"$measure" "$row-direct" "${BACKEND_IP[A]}:$port"
 		return
 	fi
+	fwds_of_balancer
 	for fwd in "${FWDS[@]}"; do
 		for nb in 2 16; do
 			svc=$(with_service "$fwd" "$nb" "$proto" "$port" "$sched")
@@ -309,21 +371,57 @@ measure_bulk_at() {
 	measure_bulk "$1" "${2%:*}" "${2##*:}"
 }
 
-group crr && per_fwd crr crr -t $TCP_PORT rr
-group udp && per_fwd udp udp -u $UDP_PORT rr
-# sh: iperf3's control and data connections go to the same server.
-group bulk && per_fwd bulk bulk_at -t $BULK_PORT sh
+# warm_up: a second of each per-packet workload through the balancer
+# loaded, unmeasured: under emulation, code runs slower the first time
+# (QEMU translates it), which would fall on whichever balancer ran first.
+warm_up() {
+	local tcp=${BACKEND_IP[A]}:$TCP_PORT udp=${BACKEND_IP[A]}:$UDP_PORT
+	local bulk=${BACKEND_IP[A]}:$BULK_PORT
+	if [[ $BAL != none ]]; then
+		tcp=$VIP:$TCP_PORT udp=$VIP:$UDP_PORT bulk=$VIP:$BULK_PORT
+		on_director ipvsadm -C
+		service -t "$tcp" rr -m $TCP_PORT "${DESTS2[@]}"
+		service -u "$udp" rr -m $UDP_PORT "${DESTS2[@]}"
+		service -t "$bulk" sh -m $BULK_PORT "${DESTS2[@]}"
+	fi
+	on_client "$LOAD" crr "$tcp" $NPROC 1 >/dev/null || true
+	on_client "$LOAD" blast "$udp" 1 64 >/dev/null || true
+	on_client iperf3 -c "${bulk%:*}" -p "${bulk##*:}" -t 1 >/dev/null 2>&1 || true
+	[[ $BAL == none ]] || on_director ipvsadm -C
+}
+
+# The per-packet workloads, round by round, each round under every
+# balancer in turn, after a warm-up under each.
+for b in "${BALANCERS[@]}"; do
+	use_balancer "$b"
+	warm_up
+done
+log "warmed up at ${SECONDS}s"
+for round in $(seq "$ROUNDS"); do
+	RLIST=$round
+	for b in $(rotation "$round"); do
+		use_balancer "$b"
+		group crr && per_fwd crr crr -t $TCP_PORT rr
+		group udp && per_fwd udp udp -u $UDP_PORT rr
+		# sh: iperf3's control and data connections go to the same server.
+		group bulk && per_fwd bulk bulk_at -t $BULK_PORT sh
+	done
+	log "round $round done at ${SECONDS}s"
+done
+RLIST=$(seq "$ROUNDS")
 
 # Per-packet cost against the number of services: an established flow
 # (udp) and new one-packet flows (newflow) to one service among N.
-if group svc && [[ $BAL == none ]]; then
-	measure_newflows newflow-direct "${BACKEND_IP[A]}:$UDP_PORT"
-elif group svc; then
+svc_rows() {
+	local n have=1 svc out
+	if [[ $BAL == none ]]; then
+		measure_newflows newflow-direct "${BACKEND_IP[A]}:$UDP_PORT"
+		return
+	fi
 	on_director ipvsadm -C
 	# New flows expire soon, so that they do not pile up between rows.
 	on_director ipvsadm --set 0 0 5
 	svc=$(with_service nat 2 -u $UDP_PORT rr)
-	have=1
 	for n in $SCALES; do
 		if ((n > have)); then
 			# Filler UDP services on other addresses (10.200.0.1 ...),
@@ -343,12 +441,13 @@ elif group svc; then
 	done
 	on_director ipvsadm -C
 	on_director ipvsadm --set 0 0 300
-fi
+}
 
 # Control plane: ipvsadm-restore of CP_SERVICES services x 4 dests, then
 # ipvsadm -S -n and -L -n of that table.
-if group cp && [[ $BAL != none ]]; then
-	conf=$WORK/cp.conf
+cp_rows() {
+	local conf=$WORK/cp.conf r s
+	[[ $BAL != none ]] || return 0
 	awk -v n="$CP_SERVICES" 'BEGIN {
 		for (i = 0; i < n; i++) {
 			s = sprintf("10.%d.%d.%d:80", 200 + int(i / 65536),
@@ -364,15 +463,15 @@ if group cp && [[ $BAL != none ]]; then
 	for r in $(seq "$CP_ROUNDS"); do
 		on_director ipvsadm -C
 		timed cp-restore "$r" on_director ipvsadm-restore <"$conf"
-		expect_eq "cp round $r: $CP_SERVICES services restored" "$CP_SERVICES" \
-			"$(on_director ipvsadm -S -n | grep -c '^-A')"
+		expect_eq "cp round $r ($BAL): $CP_SERVICES services restored" \
+			"$CP_SERVICES" "$(on_director ipvsadm -S -n | grep -c '^-A')"
 		for s in $(seq "$ROUNDS"); do
 			timed cp-save "$r.$s" on_director ipvsadm -S -n
 			timed cp-list "$r.$s" on_director ipvsadm -L -n
 		done
 	done
 	on_director ipvsadm -C
-fi
+}
 
 # Connection table scale: FLOWS one-packet UDP flows held at once
 # (timeout 300 s), memory per connection, then the established-flow
@@ -398,12 +497,14 @@ held_conns() {
 mem_free_kb() {
 	awk '$1 == "MemFree:" { print $2 }' /proc/meminfo
 }
-if group conn && [[ $BAL == none ]]; then
-	# The ceiling of the insertion rate: new flows straight to a backend.
-	measure_newflows conn-insert-direct "${BACKEND_IP[A]}:$UDP_PORT"
-elif group conn; then
+conn_rows() {
+	local svc cache=kvs_conn free0 free1 slab0 slab1 conns
+	if [[ $BAL == none ]]; then
+		# The ceiling of the insertion rate: new flows straight to a backend.
+		measure_newflows conn-insert-direct "${BACKEND_IP[A]}:$UDP_PORT"
+		return
+	fi
 	svc=$(with_service nat 2 -u $UDP_PORT rr)
-	cache=kvs_conn
 	[[ $BAL == intree ]] && cache=ip_vs_conn
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
@@ -420,7 +521,7 @@ elif group conn; then
 		newflows "$svc" "$FLOWS"
 		conns=$(held_conns "$svc")
 	fi
-	expect_cmp "conn: at least 95% of $FLOWS connections held ($conns)" \
+	expect_cmp "conn ($BAL): at least 95% of $FLOWS connections held ($conns)" \
 		$((conns * 100)) -ge $((FLOWS * 95))
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
@@ -438,4 +539,16 @@ elif group conn; then
 		"slab_size $(cat "/sys/kernel/slab/$cache/slab_size" 2>/dev/null)," \
 		"aliases $(cat "/sys/kernel/slab/$cache/aliases" 2>/dev/null)"
 	measure_udp conn-lookup "$svc"
-fi
+	# Unloading the balancer next frees its connections.
+}
+
+# The large setups: all rounds under one balancer, then the next.
+for g in svc cp conn; do
+	group "$g" || continue
+	for b in "${BALANCERS[@]}"; do
+		use_balancer "$b"
+		"${g}_rows"
+		log "$g under $b done at ${SECONDS}s"
+	done
+done
+use_balancer none

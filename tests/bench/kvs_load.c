@@ -7,8 +7,10 @@
  *   kvs_load crr ADDR:PORT NPROC SECS   TCP connect/request/reply/close loops
  *   kvs_load sink PORT [ADDR]           UDP: receive and discard
  *   kvs_load blast ADDR:PORT SECS SIZE  UDP: one flow, SIZE-byte IP packets
- *   kvs_load flows SRC DST:PORT COUNT   UDP: COUNT distinct flows (raw IP),
- *                                       sources SRC, SRC+1, ... x ports
+ *   kvs_load flows SRC DST:PORT COUNT [NPROC]
+ *                                       UDP: COUNT distinct flows (raw IP),
+ *                                       sources SRC, SRC+1, ... x ports,
+ *                                       sent by NPROC processes, one per CPU
  *   kvs_load services FIRST COUNT       add UDP services FIRST.. over the
  *                                       IPVS genetlink family, in batches
  *
@@ -33,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -61,7 +64,7 @@ static void bad_usage(void)
 		"       kvs_load crr ADDR:PORT NPROC SECS\n"
 		"       kvs_load sink PORT [ADDR]\n"
 		"       kvs_load blast ADDR:PORT SECS SIZE\n"
-		"       kvs_load flows SRC DST:PORT COUNT\n"
+		"       kvs_load flows SRC DST:PORT COUNT [NPROC]\n"
 		"       kvs_load services FIRST COUNT\n");
 	exit(2);
 }
@@ -280,11 +283,13 @@ static u16 csum_fold(u32 sum)
 }
 
 /*
- * COUNT flows, each one datagram, as raw IPv4: sources SRC, SRC+1, ...
- * with source ports 1024..65535 under each, to DST:PORT.  Opens COUNT
- * connections in a balancer without COUNT sockets.
+ * Flows FIRST..LAST-1 of run_flows(), each one datagram, as raw IPv4:
+ * flow f comes from SRC + f / 64512, source port 1024 + f % 64512, to
+ * DST:PORT.  Opens that many connections in a balancer without a socket
+ * each.
  */
-static int run_flows(const char *src, const char *target, long count)
+static void send_flows(const char *src, const char *target, long first,
+		       long last)
 {
 	struct sockaddr_in to = addr_port(target);
 	static struct {
@@ -296,8 +301,7 @@ static int run_flows(const char *src, const char *target, long count)
 	struct iovec iov[BATCH];
 	struct in_addr base;
 	const long ports = 65536 - 1024;
-	long sent = 0, i;
-	double start;
+	long sent = first, i;
 	int fd, one = 1;
 
 	static_assert(sizeof(pkt[0]) == 36, "headers and data, unpadded");
@@ -317,9 +321,8 @@ static int run_flows(const char *src, const char *target, long count)
 		msgs[i].msg_hdr.msg_name = &to;
 		msgs[i].msg_hdr.msg_namelen = sizeof(to);
 	}
-	start = now();
-	while (sent < count) {
-		int n = count - sent < BATCH ? count - sent : BATCH, k;
+	while (sent < last) {
+		int n = last - sent < BATCH ? last - sent : BATCH, k;
 
 		for (k = 0; k < n; k++) {
 			long f = sent + k;
@@ -361,7 +364,42 @@ static int run_flows(const char *src, const char *target, long count)
 		}
 		sent += k;
 	}
-	printf("flows %ld secs %.3f\n", sent, now() - start);
+	close(fd);
+}
+
+/*
+ * COUNT flows split over NPROC processes, process i on CPU i (modulo the
+ * CPUs there are): the director takes each packet on the CPU that sent
+ * it, so this fills a balancer's table on every CPU at once.
+ */
+static int run_flows(const char *src, const char *target, long count,
+		     int nproc)
+{
+	int i, status, failed = 0;
+	double start = now();
+
+	for (i = 0; i < nproc; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork");
+		if (pid == 0) {
+			long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+			cpu_set_t cpus;
+
+			CPU_ZERO(&cpus);
+			CPU_SET(i % (ncpu > 0 ? ncpu : 1), &cpus);
+			sched_setaffinity(0, sizeof(cpus), &cpus);
+			send_flows(src, target, count * i / nproc,
+				   count * (i + 1) / nproc);
+			_exit(0);
+		}
+	}
+	while (wait(&status) > 0)
+		failed |= !WIFEXITED(status) || WEXITSTATUS(status);
+	if (failed)
+		return 1;
+	printf("flows %ld secs %.3f\n", count, now() - start);
 	return 0;
 }
 
@@ -524,8 +562,9 @@ int main(int argc, char **argv)
 	if (argc == 5 && !strcmp(argv[1], "blast"))
 		return run_blast(argv[2], num(argv[3], 1, 600),
 				 num(argv[4], 32, 1500));
-	if (argc == 5 && !strcmp(argv[1], "flows"))
-		return run_flows(argv[2], argv[3], num(argv[4], 1, 100000000));
+	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "flows"))
+		return run_flows(argv[2], argv[3], num(argv[4], 1, 100000000),
+				 argc == 6 ? num(argv[5], 1, 64) : 1);
 	if (argc == 4 && !strcmp(argv[1], "services"))
 		return run_services(num(argv[2], 0, 1000000), num(argv[3], 1, 1000000));
 	bad_usage();

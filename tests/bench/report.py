@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """The benchmark report, from the logs scripts/bench leaves in out/bench/.
 
-Reads every "RESULT row round value" line of none.log, intree.log and
-kvs.log, takes the median of each row's rounds, and writes results.csv
+Reads every "RESULT balancer row round value" line of bench.log (the
+one boot that ran every balancer), takes the median of each row's rounds, and writes results.csv
 (every round), bench.csv (the medians and ratios), table.md, bench.png
 (gnuplot), and prints the table.  With --readme FILE, replaces the text
 between the bench markers of FILE with the table and the machine.
@@ -78,24 +78,24 @@ def catalog(params):
 def read_logs(outdir):
     """{config: {row: [values]}}, {config: {row: reason}} for skips, and
     the sizes the guest announced (PARAM lines)."""
-    results, skips, params = {}, {}, {}
-    for cfg in CONFIGS:
-        results[cfg], skips[cfg] = {}, {}
-        path = os.path.join(outdir, f"{cfg}.log")
-        if not os.path.exists(path):
-            continue
-        with open(path, errors="replace") as f:
-            for line in f:
-                parts = line.split()
-                if len(parts) == 4 and parts[0] == "RESULT":
-                    try:
-                        results[cfg].setdefault(parts[1], []).append(float(parts[3]))
-                    except ValueError:
-                        pass
-                elif len(parts) >= 2 and parts[0] == "SKIP":
-                    skips[cfg][parts[1]] = " ".join(parts[2:])
-                elif len(parts) == 3 and parts[0] == "PARAM" and cfg != "none":
-                    params[parts[1]] = parts[2]
+    results = {cfg: {} for cfg in CONFIGS}
+    skips = {cfg: {} for cfg in CONFIGS}
+    params = {}
+    path = os.path.join(outdir, "bench.log")
+    if not os.path.exists(path):
+        return results, skips, params
+    with open(path, errors="replace") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 5 and parts[0] == "RESULT" and parts[1] in results:
+                try:
+                    results[parts[1]].setdefault(parts[2], []).append(float(parts[4]))
+                except ValueError:
+                    pass
+            elif len(parts) >= 3 and parts[0] == "SKIP" and parts[1] in skips:
+                skips[parts[1]][parts[2]] = " ".join(parts[3:])
+            elif len(parts) == 3 and parts[0] == "PARAM":
+                params[parts[1]] = parts[2]
     return results, skips, params
 
 
