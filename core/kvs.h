@@ -8,6 +8,7 @@
 #define _KVS_H
 
 #include <linux/device/driver.h>
+#include <linux/hashtable.h>
 #include <linux/ip_vs.h>
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
@@ -262,6 +263,9 @@ struct kvs_defense {
 	int entry_counter[KVS_DEFENSE_PKTS];
 };
 
+/* Buckets of kvs_net.real_servers, as a power of two. */
+#define KVS_RS_TAB_BITS		8
+
 struct kvs_net {
 	struct net *net;
 	struct kvs_sysctl sysctl;
@@ -297,9 +301,11 @@ struct kvs_net {
 	/*
 	 * The dests in a dest set, by family, address and port, for
 	 * sysctl nat_icmp_send (in-tree's real-server table).  Written
-	 * under @lock, read under RCU.
+	 * under @lock, read under RCU.  Plain hlist buckets: many dests
+	 * share one key (one server behind many services), and a dest
+	 * leaves its bucket in O(1), where an rhltable walks the key's list.
 	 */
-	struct rhltable real_servers;
+	DECLARE_HASHTABLE(real_servers, KVS_RS_TAB_BITS);
 	struct list_head trash_list;	/* the same dests, for aging */
 	struct delayed_work trash_work;
 
@@ -459,7 +465,7 @@ struct kvs_dest {
 	/* In kvs_net.dest_trash once removed from its service. */
 	struct rhash_head trash_node;
 	/* In kvs_net.real_servers while in its service's dest set. */
-	struct rhlist_head rs_node;
+	struct hlist_node rs_node;
 	struct list_head trash;
 	unsigned long idle_since;	/* jiffies only the trash held it, or 0 */
 	struct rcu_head rcu;

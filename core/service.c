@@ -95,25 +95,22 @@ static const struct rhashtable_params trash_params = {
 
 static void trash_scan(struct work_struct *work);
 
-/*
- * The real-server table is keyed by a dest's address, port and family,
- * which follow each other in struct kvs_dest as in struct rs_key.
- */
-struct rs_key {
-	union nf_inet_addr addr;
-	__be16 port;
-	u16 af;
-};
+static bool addr_equal(u16 af, const union nf_inet_addr *a,
+		       const union nf_inet_addr *b)
+{
+	if (af == AF_INET6)
+		return ipv6_addr_equal(&a->in6, &b->in6);
+	return a->ip == b->ip;
+}
 
-static_assert(offsetof(struct kvs_dest, af) - offsetof(struct kvs_dest, addr) ==
-	      offsetof(struct rs_key, af));
+/* The real-server table's bucket for a family, address and port. */
+static u32 rs_hash(u16 af, const union nf_inet_addr *addr, __be16 port)
+{
+	u32 a = af == AF_INET6 ? ipv6_addr_hash(&addr->in6) :
+				 (__force u32)addr->ip;
 
-static const struct rhashtable_params rs_params = {
-	.head_offset		= offsetof(struct kvs_dest, rs_node),
-	.key_offset		= offsetof(struct kvs_dest, addr),
-	.key_len		= sizeof(struct rs_key),
-	.automatic_shrinking	= true,
-};
+	return jhash_3words(a, (__force u32)port, af, 0);
+}
 
 int kvs_services_init(struct kvs_net *kn)
 {
@@ -128,15 +125,11 @@ int kvs_services_init(struct kvs_net *kn)
 	err = rhashtable_init(&kn->dest_trash, &trash_params);
 	if (err)
 		goto err_trash;
-	err = rhltable_init(&kn->real_servers, &rs_params);
-	if (err)
-		goto err_rs;
+	hash_init(kn->real_servers);
 	INIT_LIST_HEAD(&kn->trash_list);
 	INIT_DELAYED_WORK(&kn->trash_work, trash_scan);
 	return 0;
 
-err_rs:
-	rhashtable_destroy(&kn->dest_trash);
 err_trash:
 	rhashtable_destroy(&kn->services);
 	return err;
@@ -154,7 +147,6 @@ void kvs_services_exit(struct kvs_net *kn)
 	cancel_delayed_work_sync(&kn->trash_work);
 	list_for_each_entry_safe(dest, next, &kn->trash_list, trash)
 		kvs_dest_put(dest);
-	rhltable_destroy(&kn->real_servers);
 	rhashtable_destroy(&kn->dest_trash);
 	rhashtable_destroy(&kn->services);
 	xa_destroy(&kn->svc_ids);
@@ -206,7 +198,12 @@ void kvs_dest_put(struct kvs_dest *dest)
 /* The dest set's reference on @dest becomes the trash's. */
 static void trash_dest(struct kvs_net *kn, struct kvs_dest *dest)
 {
-	rhltable_remove(&kn->real_servers, &dest->rs_node, rs_params);
+	/*
+	 * Readers on the node go on to its old next; if the dest is revived
+	 * into the same bucket before they finish, they may see a few
+	 * entries twice, which a lookup does not mind.
+	 */
+	hash_del_rcu(&dest->rs_node);
 	kvs_est_stop(kn, &dest->stats);
 	clear_bit(KVS_DEST_AVAILABLE, &dest->flags);
 	dest->idle_since = 0;
@@ -257,20 +254,14 @@ static void trash_scan(struct work_struct *work)
 bool kvs_nat_real_server(struct kvs_net *kn, u16 af, u8 protocol,
 			 const union nf_inet_addr *addr, __be16 port)
 {
-	struct rhlist_head *list, *pos;
 	const struct kvs_service *svc;
 	struct kvs_dest *dest;
-	struct rs_key key;
 
-	memset(&key, 0, sizeof(key));
-	if (af == AF_INET6)
-		key.addr.in6 = addr->in6;
-	else
-		key.addr.ip = addr->ip;
-	key.port = port;
-	key.af = af;
-	list = rhltable_lookup(&kn->real_servers, &key, rs_params);
-	rhl_for_each_entry_rcu(dest, pos, list, rs_node) {
+	hash_for_each_possible_rcu(kn->real_servers, dest, rs_node,
+				   rs_hash(af, addr, port)) {
+		if (dest->af != af || dest->port != port ||
+		    !addr_equal(af, &dest->addr, addr))
+			continue;
 		svc = READ_ONCE(dest->svc);
 		if ((READ_ONCE(dest->conn_flags) & IP_VS_CONN_F_FWD_MASK) ==
 		    IP_VS_CONN_F_MASQ &&
@@ -522,14 +513,6 @@ void kvs_zero_all(struct kvs_net *kn)
 	kvs_stats_zero(kn, &kn->stats);
 }
 
-static bool addr_equal(u16 af, const union nf_inet_addr *a,
-		       const union nf_inet_addr *b)
-{
-	if (af == AF_INET6)
-		return ipv6_addr_equal(&a->in6, &b->in6);
-	return a->ip == b->ip;
-}
-
 struct kvs_dest *kvs_dest_find(struct kvs_service *svc,
 			       const union nf_inet_addr *addr, __be16 port,
 			       u16 af)
@@ -705,13 +688,8 @@ int kvs_dest_add(struct kvs_service *svc, const struct kvs_dest_conf *c)
 			goto err_dest;
 		}
 	}
-	/* Short of memory, a revived dest loses its trash place too. */
-	err = rhltable_insert(&svc->kn->real_servers, &dest->rs_node,
-			      rs_params);
-	if (err) {
-		kvs_dest_put(dest);
-		goto err_dest;
-	}
+	hash_add_rcu(svc->kn->real_servers, &dest->rs_node,
+		     rs_hash(dest->af, &dest->addr, dest->port));
 	dest_apply_conf(dest, c);
 	set_bit(KVS_DEST_AVAILABLE, &dest->flags);
 	kvs_est_start(svc->kn, &dest->stats);

@@ -21,12 +21,12 @@
 read -r -a BALANCERS <<<"${KVS_BENCH_BALANCERS:-none intree kvs}"
 ROUNDS=${KVS_BENCH_ROUNDS:-3}
 SECS=${KVS_BENCH_SECS:-2}
-IDLE_SECS=${KVS_BENCH_IDLE_SECS:-6}
+IDLE_SECS=${KVS_BENCH_IDLE_SECS:-5}
 # Which groups run: crr udp bulk svc cp conn (all by default).
 GROUPS_RUN=" ${KVS_BENCH_GROUPS:-crr udp bulk svc cp conn} "
 SCALES=${KVS_BENCH_SCALES:-1 1000 10000 100000}
 FLOWS=${KVS_BENCH_FLOWS:-1000000}
-NEWFLOWS=${KVS_BENCH_NEWFLOWS:-20000}
+NEWFLOWS=${KVS_BENCH_NEWFLOWS:-10000}
 CP_SERVICES=${KVS_BENCH_CP_SERVICES:-10000}
 CP_ROUNDS=${KVS_BENCH_CP_ROUNDS:-1}
 LOAD=$PWD/kvs_load
@@ -78,6 +78,7 @@ use_balancer() {
 		[[ -z $mods ]] || unload $mods
 		unload "${BAL/intree/ip_vs}"
 	fi
+	log "balancer $1 from ${SECONDS}s"
 	BAL=$1
 	case $BAL in
 	intree) modprobe ip_vs ;;
@@ -263,14 +264,14 @@ measure_newflows() {
 	done
 }
 
-# timed ROW ROUND CMD...: runs CMD (output discarded) and reports its
+# timed ROW ROUND CMD...: runs CMD (output kept in $WORK/timed.out) and reports its
 # wall time as ROW and the kernel CPU time it used (its system time:
 # netlink requests are handled in the caller's context, so this is the
 # balancer's share, without ipvsadm's own parsing) as ROW-sys, in ms.
 timed() {
 	local row=$1 round=$2 t0=$EPOCHREALTIME t1 sys
 	shift 2
-	sys=$( { "$@" >/dev/null || exit 1; times; } | awk 'NR == 2 {
+	sys=$( { "$@" >"$WORK/timed.out" || exit 1; times; } | awk 'NR == 2 {
 		split($2, t, /[ms]/); printf "%.1f", (t[1] * 60 + t[2]) * 1000 }')
 	t1=$EPOCHREALTIME
 	[[ -n $sys ]] || return 1
@@ -463,14 +464,15 @@ cp_rows() {
 	for r in $(seq "$CP_ROUNDS"); do
 		on_director ipvsadm -C
 		timed cp-restore "$r" on_director ipvsadm-restore <"$conf"
-		expect_eq "cp round $r ($BAL): $CP_SERVICES services restored" \
-			"$CP_SERVICES" "$(on_director ipvsadm -S -n | grep -c '^-A')"
 		for s in $(seq "$ROUNDS"); do
 			timed cp-save "$r.$s" on_director ipvsadm -S -n
+			((s > 1)) || expect_eq "cp round $r ($BAL): $CP_SERVICES services restored" \
+				"$CP_SERVICES" "$(grep -c '^-A' "$WORK/timed.out")"
 			timed cp-list "$r.$s" on_director ipvsadm -L -n
 		done
+		log "cp round $r dumped at ${SECONDS}s"
+		timed cp-flush "$r" on_director ipvsadm -C
 	done
-	on_director ipvsadm -C
 }
 
 # Connection table scale: FLOWS one-packet UDP flows held at once

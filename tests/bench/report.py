@@ -71,6 +71,8 @@ def catalog(params):
          "ms", False, None),
         ("cp-save-sys", "ipvsadm -S -n, kernel CPU time", "ms", False, None),
         ("cp-list-sys", "ipvsadm -L -n, kernel CPU time", "ms", False, None),
+        ("cp-flush", "ipvsadm -C of that table", "ms", False, None),
+        ("cp-flush-sys", "ipvsadm -C, kernel CPU time", "ms", False, None),
     ]
     return rows
 
