@@ -163,6 +163,7 @@ struct kvs_tpl_table {
 	struct rhashtable ht;		/* kvs_template by kvs_tpl_key */
 	atomic_t count;
 	struct delayed_work gc;		/* reaps expired templates */
+	unsigned int gc_interval;	/* jiffies between gc passes */
 	bool dying;			/* set once at teardown: no new inserts */
 };
 
