@@ -262,7 +262,10 @@ struct kvs_conn *kvs_conn_new_ctl(struct kvs_conn_table *tbl,
 			goto err_unhash;
 	}
 
-	atomic_inc(&tbl->count);
+	/* The first connection of an empty table restarts gc. */
+	if (atomic_inc_return(&tbl->count) == 1)
+		queue_delayed_work(system_power_efficient_wq, &tbl->gc,
+				   tbl->gc_interval);
 	atomic_inc(&dest->inactconns);
 	dest_conn_added(dest);
 	return cp;
@@ -457,6 +460,11 @@ void kvs_conn_drop_random(struct kvs_conn_table *tbl,
  * this many times as long, so that gc takes at most a tenth of a CPU
  * however big the table.  What expires meanwhile is also reaped by the
  * first packet that meets it.
+ *
+ * An empty table is not walked nor the work requeued: the insert that
+ * takes the count from 0 to 1 queues it again.  Whichever order the
+ * insert and the work's last count check come in, one of them queues
+ * it (queueing a work that is running but no longer pending succeeds).
  */
 #define CONN_GC_IDLE_RATIO	9
 
@@ -468,7 +476,7 @@ static void conn_gc_work(struct work_struct *work)
 
 	if (atomic_read(&tbl->count))
 		kvs_conn_gc(tbl, false);
-	if (!READ_ONCE(tbl->dying))
+	if (!READ_ONCE(tbl->dying) && atomic_read(&tbl->count))
 		queue_delayed_work(system_power_efficient_wq, &tbl->gc,
 				   max(tbl->gc_interval,
 				       (jiffies - start) * CONN_GC_IDLE_RATIO));
@@ -486,9 +494,8 @@ int kvs_conn_table_init(struct kvs_conn_table *tbl)
 	atomic_set(&tbl->count, 0);
 	tbl->dying = false;
 	tbl->gc_interval = HZ;
+	/* Queued by the first connection. */
 	INIT_DELAYED_WORK(&tbl->gc, conn_gc_work);
-	queue_delayed_work(system_power_efficient_wq, &tbl->gc,
-			   tbl->gc_interval);
 	return 0;
 }
 

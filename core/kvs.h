@@ -164,6 +164,7 @@ struct kvs_tpl_table {
 	struct rhashtable ht;		/* kvs_template by kvs_tpl_key */
 	atomic_t count;
 	struct delayed_work gc;		/* reaps expired templates */
+	unsigned int gc_interval;	/* jiffies between gc passes */
 	bool dying;			/* set once at teardown: no new inserts */
 };
 
@@ -458,6 +459,8 @@ struct kvs_dest {
 	 * The route toward addr for the current method, per CPU (the
 	 * kernel's dst_cache: a route the FIB changed since is looked up
 	 * again).  Reset when the method changes.  See kvs_dest_routes().
+	 * Its per-CPU storage is allocated with the first route to cache
+	 * (set once, under BHs off, by cmpxchg) and freed with the dest.
 	 */
 	struct dst_cache routes;
 	/* One reference for the dest set (or trash), one per connection. */

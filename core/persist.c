@@ -171,7 +171,10 @@ static struct kvs_template *tpl_new(struct kvs_tpl_table *tbl,
 	err = rhashtable_lookup_insert_fast(&tbl->ht, &tpl->node, tpl_params);
 	if (err)
 		goto err_free;
-	atomic_inc(&tbl->count);
+	/* The first template of an empty table restarts gc, as conn.c does. */
+	if (atomic_inc_return(&tbl->count) == 1)
+		queue_delayed_work(system_power_efficient_wq, &tbl->gc,
+				   tbl->gc_interval);
 	atomic_inc(&dest->persistconns);
 	return tpl;
 
@@ -363,9 +366,10 @@ static void tpl_gc_work(struct work_struct *work)
 
 	if (atomic_read(&tbl->count))
 		kvs_persist_gc(tbl, false);
-	if (!READ_ONCE(tbl->dying))
+	/* Empty: the next tpl_new() queues it again. */
+	if (!READ_ONCE(tbl->dying) && atomic_read(&tbl->count))
 		queue_delayed_work(system_power_efficient_wq, &tbl->gc,
-				   TPL_GC_INTERVAL);
+				   tbl->gc_interval);
 }
 
 int kvs_persist_init(struct kvs_tpl_table *tbl)
@@ -377,9 +381,9 @@ int kvs_persist_init(struct kvs_tpl_table *tbl)
 		return err;
 	atomic_set(&tbl->count, 0);
 	tbl->dying = false;
+	tbl->gc_interval = TPL_GC_INTERVAL;
+	/* Queued by the first template. */
 	INIT_DELAYED_WORK(&tbl->gc, tpl_gc_work);
-	queue_delayed_work(system_power_efficient_wq, &tbl->gc,
-			   TPL_GC_INTERVAL);
 	return 0;
 }
 

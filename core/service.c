@@ -623,9 +623,7 @@ static struct kvs_dest *dest_new(struct kvs_service *svc,
 	err = kvs_stats_init(&dest->stats);
 	if (err)
 		goto err_free;
-	err = dst_cache_init(&dest->routes, GFP_KERNEL);
-	if (err)
-		goto err_stats;
+	/* dest->routes gets its storage with its first route (xmit/route.c). */
 	dest->af = c->af;
 	if (c->af == AF_INET6)
 		dest->addr.in6 = c->addr.in6;
@@ -637,8 +635,6 @@ static struct kvs_dest *dest_new(struct kvs_service *svc,
 	dest->svc = svc;
 	return dest;
 
-err_stats:
-	kvs_stats_destroy(&dest->stats);
 err_free:
 	kfree(dest);
 	return ERR_PTR(err);

@@ -145,7 +145,11 @@ static int conn_test_init(struct kunit *test)
 	if (kvs_conn_table_init(&ctx->tbl))
 		return -ENOMEM;
 	ctx->tbl_live = true;
-	/* Only the test decides when gc runs. */
+	/*
+	 * Only the test decides when gc runs: inserts queue the work, after
+	 * an interval made too long to come.
+	 */
+	ctx->tbl.gc_interval = MAX_JIFFY_OFFSET;
 	cancel_delayed_work_sync(&ctx->tbl.gc);
 	return 0;
 }

@@ -63,7 +63,11 @@ static int tpl_test_init(struct kunit *test)
 		return -ENOMEM;
 	if (kvs_persist_init(&ctx->kn->tpls))
 		return -ENOMEM;
-	/* Only the test decides when gc runs. */
+	/*
+	 * Only the test decides when gc runs: inserts queue the work, after
+	 * an interval made too long to come.
+	 */
+	ctx->kn->tpls.gc_interval = MAX_JIFFY_OFFSET;
 	cancel_delayed_work_sync(&ctx->kn->tpls.gc);
 
 	ctx->svc->kn = ctx->kn;

@@ -88,9 +88,35 @@ static struct dst_entry *out_cached(struct dst_cache *routes, u16 af,
 	return rt ? &rt->dst : NULL;
 }
 
+/*
+ * A dest's route cache gets its per-CPU storage when it first has a
+ * route to keep, not when the dest is added: a restore of thousands of
+ * dests then makes one per-CPU allocation per dest rather than two, and
+ * a dest that never carries traffic none.  Once per dest, not per
+ * packet; BHs are off.  Another CPU may publish first (its storage is
+ * kept, ours freed); short of atomic per-CPU memory the route simply
+ * goes uncached and the next packet tries again.  The pointer is set
+ * once and freed with the dest, after a grace period (dest_free_rcu()),
+ * and the dst_cache calls treat NULL storage as an empty cache.
+ */
+static bool out_cache_ready(struct dst_cache *routes)
+{
+	struct dst_cache fresh;
+
+	if (likely(READ_ONCE(routes->cache)))
+		return true;
+	if (dst_cache_init(&fresh, GFP_ATOMIC))
+		return false;
+	if (cmpxchg(&routes->cache, NULL, fresh.cache))
+		dst_cache_destroy(&fresh);
+	return true;
+}
+
 static void out_cache(struct dst_cache *routes, u16 af,
 		      const struct kvs_out *o)
 {
+	if (!out_cache_ready(routes))
+		return;
 	if (af == AF_INET6) {
 		if (IS_ENABLED(CONFIG_IPV6))
 			dst_cache_set_ip6(routes, o->dst, &o->saddr.in6);
