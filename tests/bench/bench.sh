@@ -124,6 +124,14 @@ done
 # Their replies, from the VIP, are routed back by the director, which
 # must take a packet from one of its own addresses for that.
 on_director sysctl -qw "net.ipv4.conf.${TOPO_PREFIX}br.accept_local=1"
+# Static bridge entries for the backends: the bridge never floods a
+# frame for one backend to the other (a backend that only receives, as
+# the UDP sinks do, would age out of its table), so that delivered()
+# counts each packet once.
+for b in A B; do
+	mac=$(on_backend "$b" cat /sys/class/net/eth0/address)
+	on_director bridge fdb replace "$mac" dev "${TOPO_PREFIX}to-$b" master static
+done
 DESTS2=("${BACKEND_IP[A]}" "${BACKEND_IP[B]}")
 DESTS16=("${DESTS2[@]}" "${EXTRA_IPS[@]}")
 
