@@ -13,6 +13,8 @@
  *                                       sent by NPROC processes, one per CPU
  *   kvs_load services FIRST COUNT       add UDP services FIRST.. over the
  *                                       IPVS genetlink family, in batches
+ *   kvs_load spin SECS                  one busy loop per CPU at the lowest
+ *                                       priority (SCHED_IDLE), SECS long
  *
  * Servers listen on ADDR (default: any), so that one bound to a VIP sees
  * only packets still addressed to the VIP (direct routing, not NAT).
@@ -65,7 +67,8 @@ static void bad_usage(void)
 		"       kvs_load sink PORT [ADDR]\n"
 		"       kvs_load blast ADDR:PORT SECS SIZE\n"
 		"       kvs_load flows SRC DST:PORT COUNT [NPROC]\n"
-		"       kvs_load services FIRST COUNT\n");
+		"       kvs_load services FIRST COUNT\n"
+		"       kvs_load spin SECS\n");
 	exit(2);
 }
 
@@ -368,6 +371,46 @@ static void send_flows(const char *src, const char *target, long first,
 }
 
 /*
+ * Keeps every CPU busy at the lowest priority, so that none idles with
+ * its tick stopped: kernel work done meanwhile (works, timers, softirqs)
+ * preempts the loops and is sampled by the tick like any other, whatever
+ * context it runs in.  Without it, a timer's softirq run from an idle
+ * CPU's wakeup is mostly not counted in /proc/stat.
+ */
+static int run_spin(int secs)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN), i;
+	struct sched_param none = { 0 };
+
+	for (i = 0; i < (ncpu > 0 ? ncpu : 1); i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork");
+		if (pid == 0) {
+			cpu_set_t cpus;
+
+			CPU_ZERO(&cpus);
+			CPU_SET(i, &cpus);
+			sched_setaffinity(0, sizeof(cpus), &cpus);
+			if (sched_setscheduler(0, SCHED_IDLE, &none))
+				die("SCHED_IDLE");
+			/*
+			 * No clock read in the loop: under emulation it may be
+			 * a system call.  SIGALRM's default action ends it.
+			 */
+			signal(SIGALRM, SIG_DFL);
+			alarm(secs);
+			for (;;)
+				;
+		}
+	}
+	while (wait(NULL) > 0)
+		;
+	return 0;
+}
+
+/*
  * COUNT flows split over NPROC processes, process i on CPU i (modulo the
  * CPUs there are): the director takes each packet on the CPU that sent
  * it, so this fills a balancer's table on every CPU at once.
@@ -565,6 +608,8 @@ int main(int argc, char **argv)
 	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "flows"))
 		return run_flows(argv[2], argv[3], num(argv[4], 1, 100000000),
 				 argc == 6 ? num(argv[5], 1, 64) : 1);
+	if (argc == 3 && !strcmp(argv[1], "spin"))
+		return run_spin(num(argv[2], 1, 600));
 	if (argc == 4 && !strcmp(argv[1], "services"))
 		return run_services(num(argv[2], 0, 1000000), num(argv[3], 1, 1000000));
 	bad_usage();

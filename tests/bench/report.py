@@ -52,7 +52,7 @@ def catalog(params):
     for n in ("1", "1000", "100000"):
         label = f"{int(n):,} service" + ("s" if n != "1" else "")
         rows.append((f"svcidle-{n}",
-                     f"CPU busy with no traffic (estimators, gc), {label}",
+                     f"kernel CPU with no traffic (estimators, gc), {label}",
                      "%", False, None))
     rows += [
         ("conn-insert", f"new UDP flows/s while filling {flows} connections",
