@@ -43,23 +43,15 @@ void kvs_stats_read_cpu(const struct kvs_stats *s, int cpu,
 	} while (u64_stats_fetch_retry(&c->syncp, start));
 }
 
-/*
- * All CPUs' counters since the start, ZERO ignored.  The estimator runs
- * this for every service and dest every 2 s, so the possible CPUs are
- * walked by index with an inline bit test: for_each_possible_cpu()
- * calls out to a bitmap search for each CPU, which cost more than the
- * reads themselves.
- */
+/* All CPUs' counters since the start, ZERO ignored. */
 void kvs_stats_sum(const struct kvs_stats *s, struct kvs_counters *sum)
 {
-	unsigned int cpu, ncpus = nr_cpu_ids;
+	int cpu;
 
 	memset(sum, 0, sizeof(*sum));
-	for (cpu = 0; cpu < ncpus; cpu++) {
+	for_each_possible_cpu(cpu) {
 		struct kvs_counters v;
 
-		if (!cpu_possible(cpu))
-			continue;
 		kvs_stats_read_cpu(s, cpu, &v);
 		sum->conns += v.conns;
 		sum->inpkts += v.inpkts;
