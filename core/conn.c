@@ -262,10 +262,7 @@ struct kvs_conn *kvs_conn_new_ctl(struct kvs_conn_table *tbl,
 			goto err_unhash;
 	}
 
-	/* The first connection of an empty table restarts gc. */
-	if (atomic_inc_return(&tbl->count) == 1)
-		queue_delayed_work(system_power_efficient_wq, &tbl->gc,
-				   tbl->gc_interval);
+	kvs_gc_count_insert(&tbl->count, &tbl->gc, tbl->gc_interval);
 	atomic_inc(&dest->inactconns);
 	dest_conn_added(dest);
 	return cp;
@@ -461,10 +458,8 @@ void kvs_conn_drop_random(struct kvs_conn_table *tbl,
  * however big the table.  What expires meanwhile is also reaped by the
  * first packet that meets it.
  *
- * An empty table is not walked nor the work requeued: the insert that
- * takes the count from 0 to 1 queues it again.  Whichever order the
- * insert and the work's last count check come in, one of them queues
- * it (queueing a work that is running but no longer pending succeeds).
+ * An empty table is not walked nor the work requeued: see
+ * kvs_gc_count_insert().
  */
 #define CONN_GC_IDLE_RATIO	9
 

@@ -168,6 +168,21 @@ struct kvs_tpl_table {
 	bool dying;			/* set once at teardown: no new inserts */
 };
 
+/*
+ * The connection and template tables' gc works lapse while their table
+ * is empty.  An insert counts itself here, and the one that takes
+ * @count from 0 to 1 queues @gc again: whichever order it and the
+ * work's last look at @count come in, one of them queues it (queueing a
+ * work that runs but is no longer pending succeeds).
+ */
+static inline void kvs_gc_count_insert(atomic_t *count,
+				       struct delayed_work *gc,
+				       unsigned long interval)
+{
+	if (atomic_inc_return(count) == 1)
+		queue_delayed_work(system_power_efficient_wq, gc, interval);
+}
+
 /* TCP connection states, in /proc/net/ip_vs_conn order. */
 enum kvs_tcp_state {
 	KVS_TCP_S_NONE,

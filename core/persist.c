@@ -171,10 +171,7 @@ static struct kvs_template *tpl_new(struct kvs_tpl_table *tbl,
 	err = rhashtable_lookup_insert_fast(&tbl->ht, &tpl->node, tpl_params);
 	if (err)
 		goto err_free;
-	/* The first template of an empty table restarts gc, as conn.c does. */
-	if (atomic_inc_return(&tbl->count) == 1)
-		queue_delayed_work(system_power_efficient_wq, &tbl->gc,
-				   tbl->gc_interval);
+	kvs_gc_count_insert(&tbl->count, &tbl->gc, tbl->gc_interval);
 	atomic_inc(&dest->persistconns);
 	return tpl;
 
@@ -366,7 +363,7 @@ static void tpl_gc_work(struct work_struct *work)
 
 	if (atomic_read(&tbl->count))
 		kvs_persist_gc(tbl, false);
-	/* Empty: the next tpl_new() queues it again. */
+	/* Empty: the next tpl_new() queues it (kvs_gc_count_insert()). */
 	if (!READ_ONCE(tbl->dying) && atomic_read(&tbl->count))
 		queue_delayed_work(system_power_efficient_wq, &tbl->gc,
 				   tbl->gc_interval);
