@@ -370,6 +370,29 @@ static void send_flows(const char *src, const char *target, long first,
 	close(fd);
 }
 
+static long online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? n : 1;
+}
+
+/* fork(), the child pinned to CPU @i (modulo the CPUs there are). */
+static pid_t fork_on_cpu(long i)
+{
+	pid_t pid = fork();
+	cpu_set_t cpus;
+
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		CPU_ZERO(&cpus);
+		CPU_SET(i % online_cpus(), &cpus);
+		sched_setaffinity(0, sizeof(cpus), &cpus);
+	}
+	return pid;
+}
+
 /*
  * Keeps every CPU busy at the lowest priority, so that none idles with
  * its tick stopped: kernel work done meanwhile (works, timers, softirqs)
@@ -379,20 +402,11 @@ static void send_flows(const char *src, const char *target, long first,
  */
 static int run_spin(int secs)
 {
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN), i;
 	struct sched_param none = { 0 };
+	long i;
 
-	for (i = 0; i < (ncpu > 0 ? ncpu : 1); i++) {
-		pid_t pid = fork();
-
-		if (pid < 0)
-			die("fork");
-		if (pid == 0) {
-			cpu_set_t cpus;
-
-			CPU_ZERO(&cpus);
-			CPU_SET(i, &cpus);
-			sched_setaffinity(0, sizeof(cpus), &cpus);
+	for (i = 0; i < online_cpus(); i++) {
+		if (fork_on_cpu(i) == 0) {
 			if (sched_setscheduler(0, SCHED_IDLE, &none))
 				die("SCHED_IDLE");
 			/*
@@ -422,17 +436,7 @@ static int run_flows(const char *src, const char *target, long count,
 	double start = now();
 
 	for (i = 0; i < nproc; i++) {
-		pid_t pid = fork();
-
-		if (pid < 0)
-			die("fork");
-		if (pid == 0) {
-			long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-			cpu_set_t cpus;
-
-			CPU_ZERO(&cpus);
-			CPU_SET(i % (ncpu > 0 ? ncpu : 1), &cpus);
-			sched_setaffinity(0, sizeof(cpus), &cpus);
+		if (fork_on_cpu(i) == 0) {
 			send_flows(src, target, count * i / nproc,
 				   count * (i + 1) / nproc);
 			_exit(0);
