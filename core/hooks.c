@@ -74,15 +74,19 @@ static unsigned int conn_forward(struct kvs_net *kn, struct sk_buff *skb,
  * such a reply still passes through this host (routed by it, or sent by
  * a real server on it), it is the reverse of the request's tuple: as
  * in-tree, it is counted and drives the state machine, and goes on
- * untouched.  Returns false if @t is no such reply.
+ * untouched.  Returns false if @t is no such reply; at once, without
+ * the second lookup, in a namespace that never had such a dest.
  */
 static bool direct_reply(struct kvs_net *kn, const struct sk_buff *skb,
 			 const struct kvs_iph *iph, const struct kvs_tuple *t)
 {
-	struct kvs_tuple rev = *t;
+	struct kvs_tuple rev;
 	struct kvs_conn *cp;
 	enum kvs_dir dir;
 
+	if (!READ_ONCE(kn->direct_replies))
+		return false;
+	rev = *t;
 	rev.src = t->dst;
 	rev.dst = t->src;
 	rev.sport = t->dport;
@@ -404,7 +408,7 @@ static unsigned int kvs_hook(void *priv, struct sk_buff *skb,
 	kvs_tuple_from_iph(&t, &iph);
 	cp = kvs_conn_lookup(&kn->conns, &t, &dir);
 	if (!cp && state->hook != NF_INET_LOCAL_IN &&
-	    READ_ONCE(kn->direct_replies) && direct_reply(kn, skb, &iph, &t))
+	    direct_reply(kn, skb, &iph, &t))
 		return NF_ACCEPT;
 	if (!cp && nat_unknown_reply(kn, pp, skb, &iph)) {
 		kvs_icmp_send_error(skb, iph.af, KVS_ICMP_PORT_UNREACH, 0);
