@@ -15,7 +15,10 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 
-#include "kvs.h"
+#include "conn.h"
+#include "packet.h"
+#include "service.h"
+#include "table.h"
 
 static unsigned int conn_tab_bits = 12;
 module_param(conn_tab_bits, uint, 0444);

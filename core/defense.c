@@ -10,7 +10,8 @@
  */
 #include <linux/mm.h>
 
-#include "kvs.h"
+#include "defense.h"
+#include "netns.h"
 
 #define DEFENSE_PERIOD		HZ
 

@@ -26,7 +26,8 @@
  */
 #include <linux/jiffies.h>
 
-#include "kvs.h"
+#include "estimator.h"
+#include "netns.h"
 
 #define EST_PERIOD	(2 * HZ)
 

@@ -23,7 +23,12 @@
 #include <net/ip.h>
 #include <net/route.h>
 
-#include "kvs.h"
+#include "../xmit/xmit.h"
+#include "hooks.h"
+#include "icmp.h"
+#include "packet.h"
+#include "schedule.h"
+#include "service.h"
 
 /* Advance the protocol state and keep the dest's counters in step. */
 static void conn_track_packet(struct kvs_net *kn, struct kvs_conn *cp,

@@ -14,7 +14,11 @@
 #include <net/ip6_checksum.h>
 #include <net/ipv6.h>
 
-#include "kvs.h"
+#include "../xmit/xmit.h"
+#include "icmp.h"
+#include "packet.h"
+#include "schedule.h"
+#include "service.h"
 
 /*
  * Send the error @what about @skb to its sender, in the packet's family;

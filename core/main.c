@@ -6,7 +6,7 @@
 #include <linux/module.h>
 #include <net/genetlink.h>
 
-#include "kvs.h"
+#include "../netlink/ctl.h"
 
 /*
  * Objects are freed from RCU callbacks, and a dest's callback may queue

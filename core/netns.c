@@ -5,7 +5,10 @@
  */
 #include <net/netns/generic.h>
 
-#include "kvs.h"
+#include "hooks.h"
+#include "netns.h"
+#include "proc.h"
+#include "service.h"
 
 unsigned int kvs_net_id __read_mostly;
 

@@ -12,7 +12,8 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 
-#include "kvs.h"
+#include "conn.h"
+#include "packet.h"
 
 /*
  * The first bytes of a transport header an ICMP error quotes: RFC 792

@@ -37,7 +37,10 @@
 #include <linux/slab.h>
 #include <net/ipv6.h>
 
-#include "kvs.h"
+#include "persist.h"
+#include "sched.h"
+#include "schedule.h"
+#include "table.h"
 
 static const struct rhashtable_params tpl_params = {
 	.head_offset = offsetof(struct kvs_template, node),

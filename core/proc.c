@@ -13,7 +13,8 @@
 #include <linux/seq_file.h>
 #include <net/net_namespace.h>
 
-#include "kvs.h"
+#include "proc.h"
+#include "sched.h"
 
 static const char *const drop_names[KVS_DROP_MAX] = {
 	[KVS_DROP_MALFORMED]	= "drop_malformed",

@@ -2,7 +2,8 @@
 /*
  * The transport protocols kvs balances, looked up by IP protocol number.
  */
-#include "kvs.h"
+#include "netns.h"
+#include "proto.h"
 
 const struct kvs_proto *kvs_proto_find(u8 protocol)
 {

@@ -10,7 +10,8 @@
 #include <linux/crc32c.h>
 #include <linux/sctp.h>
 
-#include "kvs.h"
+#include "netns.h"
+#include "packet.h"
 
 #define S(x)	KVS_SCTP_S_##x
 

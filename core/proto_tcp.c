@@ -6,7 +6,8 @@
  */
 #include <linux/tcp.h>
 
-#include "kvs.h"
+#include "packet.h"
+#include "service.h"
 
 static const char *const tcp_state_names[KVS_TCP_S_LAST] = {
 	[KVS_TCP_S_NONE]	= "NONE",

@@ -5,7 +5,8 @@
  */
 #include <linux/udp.h>
 
-#include "kvs.h"
+#include "netns.h"
+#include "packet.h"
 
 void kvs_udp_timeouts_init(struct kvs_net *kn)
 {

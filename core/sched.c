@@ -11,7 +11,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
-#include "kvs.h"
+#include "sched.h"
 
 /* Registered schedulers; the mutex guards the list, not the schedulers. */
 static LIST_HEAD(sched_list);

@@ -22,7 +22,9 @@
 #include <net/ipv6.h>
 #include <net/route.h>
 
-#include "kvs.h"
+#include "hooks.h"
+#include "sched.h"
+#include "service.h"
 
 static const struct rhashtable_params svc_params = {
 	.head_offset		= offsetof(struct kvs_service, node),

@@ -3,7 +3,8 @@
  * Packet, byte and connection counters of services, dests and the whole
  * namespace, and the per-namespace drop counters.
  */
-#include "kvs.h"
+#include "service.h"
+#include "stats.h"
 
 int kvs_stats_init(struct kvs_stats *s)
 {

@@ -9,7 +9,8 @@
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
 
-#include "kvs.h"
+#include "netns.h"
+#include "sysctl.h"
 
 /* The in-tree sync defaults (no sync daemon reads them here). */
 #define KVS_SYNC_THRESHOLD	3

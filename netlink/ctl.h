@@ -10,6 +10,9 @@
 
 #include "genl.h"
 
+/* What GET_INFO reports; ipvsadm prints it as "1.2.1". */
+#define KVS_VERSION_CODE	0x010201
+
 enum kvs_ctl_op {
 	KVS_CTL_NEW,
 	KVS_CTL_SET,
@@ -33,5 +36,11 @@ void kvs_ctl_get_timeouts(struct kvs_net *kn, u32 secs[KVS_CTL_TIMEOUTS]);
 int kvs_ctl_set_timeouts(struct kvs_net *kn, const u32 secs[KVS_CTL_TIMEOUTS]);
 int kvs_ctl_daemon_start(struct net *net, const char *ifname, u32 state);
 int kvs_ctl_daemon_stop(u32 state);
+
+/* The front ends, registered at module load (core/main.c). */
+int kvs_genl_init(void);
+void kvs_genl_exit(void);
+int kvs_sockopt_init(void);
+void kvs_sockopt_exit(void);
 
 #endif /* _KVS_CTL_H */

@@ -16,7 +16,9 @@
 #include <net/genetlink.h>
 #include <net/ipv6.h>
 
+#include "../core/sched.h"
 #include "ctl.h"
+#include "genl.h"
 
 static struct genl_family family;
 

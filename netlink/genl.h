@@ -10,7 +10,7 @@
 
 #include <net/netlink.h>
 
-#include "../core/kvs.h"
+#include "../core/service.h"
 
 extern const struct nla_policy kvs_genl_cmd_policy[IPVS_CMD_ATTR_MAX + 1];
 extern const struct nla_policy kvs_genl_daemon_policy[IPVS_DAEMON_ATTR_MAX + 1];

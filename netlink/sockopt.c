@@ -14,6 +14,7 @@
 #include <linux/uaccess.h>
 #include <net/sock.h>
 
+#include "../core/sched.h"
 #include "ctl.h"
 
 #define CMDID(cmd)	((cmd) - IP_VS_BASE_CTL)

@@ -8,7 +8,7 @@
  */
 #include <linux/module.h>
 
-#include "../core/kvs.h"
+#include "../core/plugin.h"
 
 static int dh_init_service(struct kvs_service *svc)
 {

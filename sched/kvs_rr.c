@@ -6,7 +6,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
-#include "../core/kvs.h"
+#include "../core/plugin.h"
 
 /*
  * @pos indexes the dest set the last choice was made in, or is -1

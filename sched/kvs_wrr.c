@@ -9,7 +9,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
-#include "../core/kvs.h"
+#include "../core/plugin.h"
 
 /*
  * @plan is the cycle's shape, fixed by update: top threshold (the

@@ -10,7 +10,8 @@
 #include <kunit/test.h>
 #include <linux/slab.h>
 
-#include "../core/kvs.h"
+#include "../core/packet.h"
+#include "../core/service.h"
 
 /* Bit 0 of kvs_conn.dead, as documented in kvs.h. */
 #define CONN_DEAD_BIT	0

@@ -8,7 +8,7 @@
  */
 #include <kunit/test.h>
 
-#include "../core/kvs.h"
+#include "../core/netns.h"
 
 struct defense_mode_case {
 	int mode;

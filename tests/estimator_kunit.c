@@ -6,7 +6,7 @@
  */
 #include <kunit/test.h>
 
-#include "../core/kvs.h"
+#include "../core/estimator.h"
 
 struct smooth_case {
 	const char *name;

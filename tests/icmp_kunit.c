@@ -18,7 +18,9 @@
 #include <net/ip6_checksum.h>
 #include <net/ipv6.h>
 
-#include "../core/kvs.h"
+#include "../core/icmp.h"
+#include "../core/packet.h"
+#include "../core/service.h"
 
 #define CPORT	40000
 #define VPORT	53

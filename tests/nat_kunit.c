@@ -15,7 +15,9 @@
 #include <net/ip6_checksum.h>
 #include <net/ipv6.h>
 
-#include "../core/kvs.h"
+#include "../core/packet.h"
+#include "../core/proto.h"
+#include "../xmit/xmit.h"
 
 #define CADDR	0xc6336407	/* client 198.51.100.7 */
 #define CPORT	40000

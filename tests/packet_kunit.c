@@ -14,7 +14,7 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 
-#include "../core/kvs.h"
+#include "../core/packet.h"
 
 #define SADDR	0xc6336407	/* 198.51.100.7 */
 #define DADDR	0xc0000201	/* 192.0.2.1 */

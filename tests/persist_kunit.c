@@ -13,7 +13,8 @@
 #include <linux/inet.h>
 #include <linux/slab.h>
 
-#include "../core/kvs.h"
+#include "../core/sched.h"
+#include "../core/schedule.h"
 
 #define TPL_DESTS	2
 #define TPL_TIMEOUT	(300 * HZ)

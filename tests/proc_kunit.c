@@ -6,7 +6,8 @@
 #include <kunit/test.h>
 #include <linux/inet.h>
 
-#include "../core/kvs.h"
+#include "../core/proc.h"
+#include "../core/service.h"
 
 struct svc_case {
 	const char *name;

@@ -9,7 +9,7 @@
 #include <kunit/test.h>
 #include <linux/slab.h>
 
-#include "../core/kvs.h"
+#include "../core/sched.h"
 
 #define RR_DESTS	8	/* dests 'A' to 'H' */
 

@@ -16,7 +16,7 @@
 #include <kunit/test.h>
 #include <linux/slab.h>
 
-#include "../core/kvs.h"
+#include "../core/sched.h"
 
 #define SCHED_MAX_DESTS	6
 #define SCHED_MAX_STEPS	12

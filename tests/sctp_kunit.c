@@ -17,7 +17,10 @@
 #include <net/ip.h>
 #include <net/sctp/checksum.h>
 
-#include "../core/kvs.h"
+#include "../core/conn.h"
+#include "../core/packet.h"
+#include "../core/proto.h"
+#include "../xmit/xmit.h"
 
 #define O	KVS_DIR_ORIG
 #define R	KVS_DIR_REPLY

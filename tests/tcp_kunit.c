@@ -23,7 +23,8 @@
 #include <net/ip.h>
 #include <net/tcp.h>
 
-#include "../core/kvs.h"
+#include "../core/packet.h"
+#include "../core/service.h"
 
 #define O	KVS_DIR_ORIG
 #define R	KVS_DIR_REPLY

@@ -16,7 +16,7 @@
 #include <net/ip6_checksum.h>
 #include <net/ipv6.h>
 
-#include "../core/kvs.h"
+#include "../xmit/xmit.h"
 
 #define PAYLOAD		100
 #define GUE_PORT	6080

@@ -9,7 +9,9 @@
  */
 #include <net/ip.h>
 
-#include "../core/kvs.h"
+#include "../core/netns.h"
+#include "../core/packet.h"
+#include "xmit.h"
 
 /*
  * The real server is this host: the packet goes on up the local stack

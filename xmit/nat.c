@@ -7,7 +7,9 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 
-#include "../core/kvs.h"
+#include "../core/netns.h"
+#include "../core/packet.h"
+#include "xmit.h"
 
 /*
  * The transport half of a rewrite: the source (@src) or destination port

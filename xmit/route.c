@@ -12,7 +12,9 @@
 #include <net/ipv6.h>
 #include <net/route.h>
 
-#include "../core/kvs.h"
+#include "../core/icmp.h"
+#include "../core/service.h"
+#include "xmit.h"
 
 static int route4(struct kvs_net *kn, const struct sk_buff *skb,
 		  __be32 daddr, bool known_nh, struct kvs_out *o)

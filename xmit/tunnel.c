@@ -19,7 +19,9 @@
 #include <net/ipv6.h>
 #include <net/udp.h>
 
-#include "../core/kvs.h"
+#include "../core/packet.h"
+#include "../core/service.h"
+#include "xmit.h"
 
 struct kvs_gre_hdr {
 	__be16 flags;

@@ -9,7 +9,9 @@
 #include <net/ip6_route.h>
 #include <net/ipv6.h>
 
-#include "../core/kvs.h"
+#include "../core/icmp.h"
+#include "../core/netns.h"
+#include "xmit.h"
 
 /* The forwarding methods by IP_VS_CONN_F_FWD_MASK value. */
 static const struct kvs_xmit *const kvs_xmit_methods[] = {

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per network namespace state (core/netns.c): every namespace has its own
+ * services, connections, templates, timeouts, sysctls and counters, and
+ * sees no other namespace's.  struct kvs_net embeds each subsystem's
+ * per-namespace part; the subsystems own what their part holds.
+ *
+ * Locking: kvs_net.lock serialises every control-plane change in the
+ * namespace (see below); the data path never takes it and reads the same
+ * objects under RCU.
+ */
+#ifndef _KVS_NETNS_H
+#define _KVS_NETNS_H
+
+#include <linux/hashtable.h>
+#include <linux/mutex.h>
+#include <linux/rhashtable.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "conn.h"
+#include "defense.h"
+#include "estimator.h"
+#include "persist.h"
+#include "proto.h"
+#include "stats.h"
+#include "sysctl.h"
+
+/* Buckets of kvs_net.real_servers, as a power of two. */
+#define KVS_RS_TAB_BITS		8
+
+struct kvs_net {
+	struct net *net;
+	struct kvs_sysctl sysctl;
+	struct kvs_defense defense;
+	struct ctl_table *sysctl_table;		/* this namespace's copy */
+	struct ctl_table_header *sysctl_hdr;
+
+	/*
+	 * Serialises every control-plane change in this namespace: the
+	 * service table and id map, each service's dest set, scheduler
+	 * binding, timeouts and hook registration.  The data path never
+	 * takes it; it reads the same objects under RCU.
+	 */
+	struct mutex lock;
+	struct rhashtable services;	/* kvs_service by kvs_service_key */
+	struct xarray svc_ids;		/* kvs_service by id: dump order */
+	u32 next_svc_id;		/* for xa_alloc_cyclic */
+	unsigned int num_services;
+	bool hooks_registered;
+	/*
+	 * A dest with direct routing or a tunnel was ever configured here:
+	 * only then can a real server's reply pass with no tuple of its
+	 * own, so only then does a miss look the reverse tuple up.  Set
+	 * under @lock, never cleared; read locklessly (READ_ONCE).
+	 */
+	bool direct_replies;
+	/*
+	 * Removed dests, kept a while (as in-tree) so that adding the same
+	 * server back to a service with the same key revives its counters
+	 * and the connections still using it.  Under @lock.
+	 */
+	struct rhashtable dest_trash;	/* by service key + dest address */
+	/*
+	 * The dests in a dest set, by family, address and port, for
+	 * sysctl nat_icmp_send (in-tree's real-server table).  Written
+	 * under @lock, read under RCU.  Plain hlist buckets: many dests
+	 * share one key (one server behind many services), and a dest
+	 * leaves its bucket in O(1), where an rhltable walks the key's list.
+	 */
+	DECLARE_HASHTABLE(real_servers, KVS_RS_TAB_BITS);
+	struct list_head trash_list;	/* the same dests, for aging */
+	struct delayed_work trash_work;
+
+	struct kvs_conn_table conns;
+
+	/* Persistence (core/persist.c): connection templates. */
+	struct kvs_tpl_table tpls;
+	/*
+	 * Services with port 0 (not fwmark): only while there are any does
+	 * a packet missing its exact service look for VIP:0.  Written under
+	 * @lock, read with READ_ONCE.
+	 */
+	unsigned int port0_services;
+
+	/* Timeouts in jiffies, written under @lock, read with READ_ONCE. */
+	unsigned int tcp_timeout[KVS_TCP_S_LAST];
+	unsigned int udp_timeout[KVS_UDP_S_LAST];
+
+	struct kvs_stats stats;		/* totals over all services */
+	struct kvs_pcpu_drops __percpu *drops;
+	struct kvs_est_table est;	/* rates of all the kvs_stats here */
+};
+
+extern unsigned int kvs_net_id;
+
+static inline struct kvs_net *kvs_net(const struct net *net)
+{
+	return net_generic(net, kvs_net_id);
+}
+
+int kvs_netns_init(void);
+void kvs_netns_exit(void);
+
+#endif /* _KVS_NETNS_H */

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The plug-in contract: what a module outside kvs.ko builds on.  Today
+ * that is a scheduler (sched/kvs_*.c), which includes this header only:
+ * one ops struct registered with the core, and the helpers the in-tree
+ * schedulers' counterparts share.  A scheduler reads the service and dest
+ * objects of core/service.h and nothing else of the core.
+ *
+ * Rules: init_service, done_service and update_service run under
+ * kvs_net.lock (kvs_dests_locked() reads the dest set there); schedule
+ * runs in the data path under RCU with BHs off, and must neither sleep
+ * nor take a global lock.  A service holds a reference on its
+ * scheduler's module; unregistering waits for an RCU grace period, so no
+ * CPU is still inside ->schedule().
+ */
+#ifndef _KVS_PLUGIN_H
+#define _KVS_PLUGIN_H
+
+#include <linux/device/driver.h>
+#include <linux/module.h>
+
+#include "packet.h"
+#include "service.h"
+
+/* A scheduler: one ops struct registered by its module (rules above). */
+struct kvs_scheduler {
+	struct list_head list;
+	const char *name;
+	struct module *owner;
+	int (*init_service)(struct kvs_service *svc);
+	void (*done_service)(struct kvs_service *svc);
+	/*
+	 * The dest set or a dest's weight changed; @old is the set that
+	 * was replaced (still readable, freed after a grace period), or
+	 * the current one when only weights changed.
+	 */
+	void (*update_service)(struct kvs_service *svc,
+			       const struct kvs_dest_set *old);
+	struct kvs_dest *(*schedule)(struct kvs_service *svc,
+				     const struct sk_buff *skb,
+				     const struct kvs_iph *iph);
+};
+
+int kvs_register_scheduler(struct kvs_scheduler *sched);
+void kvs_unregister_scheduler(struct kvs_scheduler *sched);
+
+/* Shared by the scheduler modules; each matches its in-tree counterpart. */
+#define KVS_SCHED_TAB_BITS	8	/* dh/sh tables: 256 buckets */
+#define KVS_SCHED_TAB_SIZE	BIT(KVS_SCHED_TAB_BITS)
+
+int kvs_sched_gcd_weight(const struct kvs_dest_set *set);
+int kvs_sched_max_weight(const struct kvs_dest_set *set);
+unsigned int kvs_sched_hash(u16 af, const union nf_inet_addr *addr,
+			    __be16 port);
+
+/* A dh/sh bucket table, kept in the service's sched_data. */
+struct kvs_sched_table {
+	struct rcu_head rcu;
+	struct kvs_dest *bucket[KVS_SCHED_TAB_SIZE];	/* READ_ONCE */
+};
+
+int kvs_sched_table_build(struct kvs_service *svc, bool weighted);
+void kvs_sched_table_free(struct kvs_service *svc);
+
+/*
+ * The load lc and wlc compare: an active connection costs 256 times an
+ * inactive one, on top of counting once in the total, as the in-tree
+ * (activeconns << 8) + totalconns does in this kernel.
+ */
+static inline int kvs_dest_conn_overhead(const struct kvs_dest *dest)
+{
+	int active = atomic_read(&dest->activeconns);
+
+	return (active << 8) + active + atomic_read(&dest->inactconns);
+}
+
+/* Expected delay as sed and nq see it: (active + 1) / weight. */
+static inline int kvs_dest_sed_cost(const struct kvs_dest *dest)
+{
+	return atomic_read(&dest->activeconns) + 1;
+}
+
+/*
+ * The usable dest of @set with the least @cost, or the least @cost per
+ * unit of weight when @per_weight, the first in set order on a tie.
+ * Ratios are compared by cross-multiplication, so nothing divides; the
+ * compiler inlines @cost into each scheduler.  RCU held.
+ */
+static inline struct kvs_dest *
+kvs_sched_least(const struct kvs_dest_set *set,
+		int (*cost)(const struct kvs_dest *dest), bool per_weight)
+{
+	struct kvs_dest *dest, *least = NULL;
+	s64 least_cost = 0, least_w = 1;
+	unsigned int i;
+
+	for (i = 0; i < set->n; i++) {
+		s64 c, w;
+
+		dest = set->dest[i];
+		if (!kvs_dest_usable(dest))
+			continue;
+		c = cost(dest);
+		w = per_weight ? READ_ONCE(dest->weight) : 1;
+		if (!least || least_cost * w > c * least_w) {
+			least = dest;
+			least_cost = c;
+			least_w = w;
+		}
+	}
+	return least;
+}
+
+/* Module boilerplate: register at load, unregister at unload. */
+#define module_kvs_scheduler(__sched) \
+	module_driver(__sched, kvs_register_scheduler, kvs_unregister_scheduler)
+
+#endif /* _KVS_PLUGIN_H */
