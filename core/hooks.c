@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The data path entry: netfilter hooks that find a packet's connection,
- * or schedule a new one for a packet to a virtual service, and hand it to
- * the connection's forwarding method.
+ * or have one made for a packet to a virtual service (core/schedule.c),
+ * and hand it to the connection's forwarding method (xmit/).
  *
  * Where packets are met (IPv4 and IPv6 alike, one hook function for both):
  *   LOCAL_IN   requests from remote clients to a local VIP, and replies
@@ -103,37 +103,6 @@ static bool direct_reply(struct kvs_net *kn, const struct sk_buff *skb,
 	return true;
 }
 
-/* The service a packet (or a turned-around ICMP quote) @iph is for. */
-struct kvs_service *kvs_service_for(struct kvs_net *kn,
-				    const struct sk_buff *skb,
-				    const struct kvs_iph *iph)
-{
-	struct kvs_service_key key;
-	struct kvs_service *svc;
-
-	/* As in-tree, a firewall mark service takes precedence. */
-	if (skb->mark) {
-		kvs_service_key_init(&key);
-		key.af = iph->af;
-		key.fwmark = skb->mark;
-		svc = kvs_service_lookup(kn, &key);
-		if (svc)
-			return svc;
-	}
-	kvs_service_key_init(&key);
-	key.af = iph->af;
-	key.protocol = iph->protocol;
-	key.addr = iph->daddr;
-	key.port = iph->dport;
-	svc = kvs_service_lookup(kn, &key);
-	/* Then a catch-all port-0 service on the address, if any exists. */
-	if (!svc && key.port && READ_ONCE(kn->port0_services)) {
-		key.port = 0;
-		svc = kvs_service_lookup(kn, &key);
-	}
-	return svc;
-}
-
 /*
  * A service with no usable dest.  Nothing at the IP layer can reset a
  * TCP connection that was never set up, so the client hears ICMP port
@@ -176,18 +145,6 @@ static unsigned int bypass(struct kvs_net *kn, struct sk_buff *skb,
 {
 	return kvs_xmit_forward(kn, skb, iph->af, &iph->daddr, NULL, 0,
 				hooknum);
-}
-
-static enum kvs_drop_reason conn_new_drop_reason(long err)
-{
-	switch (err) {
-	case -ENOMEM:
-		return KVS_DROP_NO_MEM;
-	case -EADDRINUSE:
-		return KVS_DROP_CLASH;
-	default:
-		return KVS_DROP_XMIT;
-	}
 }
 
 /*
@@ -266,72 +223,6 @@ static bool conn_dest_gone(struct kvs_net *kn, struct kvs_conn *cp)
 	}
 	kvs_drop_count(kn, KVS_DROP_NO_DEST);
 	return false;
-}
-
-/*
- * Schedule @iph, a packet to @svc (or an ICMP error's quote turned
- * around to look like one), to a dest and make its connection, counted
- * as new: hashed, or for a one-packet datagram, @onep on the caller's
- * stack, never hashed, so nothing translates an answer (as in-tree).
- * Another CPU may have hashed the same tuple first: *@cpp is then that
- * connection.  Returns 0, -ENOENT when the service has no usable dest
- * (not counted: the caller decides), or another error, counted.
- */
-int kvs_conn_schedule(struct kvs_net *kn, struct kvs_service *svc,
-		      struct sk_buff *skb, const struct kvs_iph *iph,
-		      const struct kvs_proto *pp, struct kvs_conn *onep,
-		      struct kvs_conn **cpp)
-{
-	struct kvs_template *tpl;
-	struct kvs_dest *dest;
-	struct kvs_tuple t;
-	struct kvs_conn *cp;
-	enum kvs_dir dir;
-	__be16 dport;
-	int err;
-
-	err = kvs_schedule(svc, skb, iph, &dest, &dport, &tpl);
-	if (err == -ENOENT)
-		return err;
-	if (err)
-		goto drop;
-	if (kvs_svc_onepacket(svc, iph->protocol)) {
-		memset(onep, 0, sizeof(*onep));
-		kvs_conn_init(onep, iph, dest, dport, pp);
-		onep->flags |= IP_VS_CONN_F_ONE_PACKET;
-		/* The template's dest outlives this packet: RCU holds it. */
-		if (tpl)
-			kvs_persist_put(tpl);
-		kvs_stats_new_conn(dest);
-		*cpp = onep;
-		return 0;
-	}
-
-	cp = kvs_conn_new_ctl(&kn->conns, iph, dest, dport, pp,
-			      pp->timeout(kn, 0), tpl);
-	if (!IS_ERR(cp)) {
-		*cpp = cp;
-		kvs_stats_new_conn(dest);
-		return 0;
-	}
-	err = PTR_ERR(cp);
-	if (tpl)
-		kvs_persist_put(tpl);
-	if (err != -EEXIST)
-		goto drop;
-	/* Another CPU created it first: follow that one. */
-	kvs_tuple_from_iph(&t, iph);
-	cp = kvs_conn_lookup(&kn->conns, &t, &dir);
-	if (!cp || dir != KVS_DIR_ORIG) {
-		err = -EADDRINUSE;
-		goto drop;
-	}
-	*cpp = cp;
-	return 0;
-
-drop:
-	kvs_drop_count(kn, conn_new_drop_reason(err));
-	return err;
 }
 
 static unsigned int conn_schedule(struct kvs_net *kn, struct sk_buff *skb,

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The netfilter hooks (core/hooks.c), the data path's entry: registered
- * with a namespace's first service, under kvs_net.lock, and removed at
- * namespace exit.
+ * by the control plane (netlink/ctl.c) with a namespace's first service,
+ * under kvs_net.lock, and removed at namespace exit.
  */
 #ifndef _KVS_HOOKS_H
 #define _KVS_HOOKS_H

@@ -39,7 +39,6 @@
 
 #include "persist.h"
 #include "sched.h"
-#include "schedule.h"
 #include "table.h"
 
 static const struct rhashtable_params tpl_params = {
@@ -62,15 +61,6 @@ bool kvs_svc_onepacket(const struct kvs_service *svc, u8 protocol)
 {
 	return protocol == IPPROTO_UDP &&
 	       (READ_ONCE(svc->flags) & IP_VS_SVC_F_ONEPACKET);
-}
-
-static struct kvs_dest *sched_dest(struct kvs_service *svc,
-				   const struct sk_buff *skb,
-				   const struct kvs_iph *iph)
-{
-	struct kvs_scheduler *sched = rcu_dereference(svc->sched);
-
-	return sched ? sched->schedule(svc, skb, iph) : NULL;
 }
 
 /* Does a packet to @dport reach @svc by its own port (not as port 0)? */
@@ -226,7 +216,7 @@ int kvs_persist_schedule(struct kvs_service *svc, const struct sk_buff *skb,
 	kvs_persist_key(svc, iph, &key);
 	t = tpl_get(svc->kn, &key);
 	if (!t) {
-		d = sched_dest(svc, skb, iph);
+		d = kvs_sched_dest(svc, skb, iph);
 		if (!d)
 			return -ENOENT;
 		t = tpl_new(tbl, &key, d, own_port ? d->port : 0,
@@ -395,25 +385,4 @@ void kvs_persist_destroy(struct kvs_tpl_table *tbl)
 	kvs_persist_gc(tbl, true);
 	WARN_ON(atomic_read(&tbl->count));
 	rhashtable_destroy(&tbl->ht);
-}
-
-/*
- * Choose the real server of a new connection to @svc, and the port to
- * forward to (0: the dest's, see kvs_conn_init).  *@tpl is the template
- * used, with a reference, or NULL.  -ENOENT: no dest to give, the client
- * is told so; another errno: the packet is dropped.  RCU held.
- */
-int kvs_schedule(struct kvs_service *svc, const struct sk_buff *skb,
-		 const struct kvs_iph *iph, struct kvs_dest **dest,
-		 __be16 *dport, struct kvs_template **tpl)
-{
-	*tpl = NULL;
-	*dport = 0;
-	if (READ_ONCE(svc->flags) & IP_VS_SVC_F_PERSISTENT)
-		return kvs_persist_schedule(svc, skb, iph, dest, dport, tpl);
-	/* Without persistence a port-0 service has no port to give. */
-	if (!svc->key.fwmark && iph->dport != svc->key.port)
-		return -ENOENT;
-	*dest = sched_dest(svc, skb, iph);
-	return *dest ? 0 : -ENOENT;
 }

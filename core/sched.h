@@ -19,4 +19,14 @@ void kvs_sched_unbind(struct kvs_service *svc);
 int kvs_sched_rebind(struct kvs_service *svc, struct kvs_scheduler *sched);
 void kvs_sched_update(struct kvs_service *svc, const struct kvs_dest_set *old);
 
+/* The dest @svc's scheduler gives @iph, or NULL.  RCU held. */
+static inline struct kvs_dest *kvs_sched_dest(struct kvs_service *svc,
+					      const struct sk_buff *skb,
+					      const struct kvs_iph *iph)
+{
+	struct kvs_scheduler *sched = rcu_dereference(svc->sched);
+
+	return sched ? sched->schedule(svc, skb, iph) : NULL;
+}
+
 #endif /* _KVS_SCHED_H */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A new connection for a packet (core/hooks.c): the service it is for,
- * persistence or the scheduler, and the connection made.
+ * A new connection for a packet (core/schedule.c): the service it is
+ * for, persistence or the scheduler, and the connection made.  Called by
+ * the hooks and the ICMP path, under RCU with BHs off; calls neither.
  */
 #ifndef _KVS_SCHEDULE_H
 #define _KVS_SCHEDULE_H
@@ -20,11 +21,6 @@ int kvs_schedule(struct kvs_service *svc, const struct sk_buff *skb,
 		 const struct kvs_iph *iph, struct kvs_dest **dest,
 		 __be16 *dport, struct kvs_template **tpl);
 
-/*
- * Scheduling from outside the hooks (core/hooks.c), for sysctl
- * schedule_icmp: an ICMP error's quote turned around is scheduled as
- * the request it answers.
- */
 struct kvs_service *kvs_service_for(struct kvs_net *kn,
 				    const struct sk_buff *skb,
 				    const struct kvs_iph *iph);

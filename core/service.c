@@ -22,7 +22,6 @@
 #include <net/ipv6.h>
 #include <net/route.h>
 
-#include "hooks.h"
 #include "sched.h"
 #include "service.h"
 
@@ -364,11 +363,6 @@ int kvs_service_add(struct kvs_net *kn, const struct kvs_service_conf *c)
 	err = service_conf_check(c);
 	if (err)
 		goto err_conf;
-	if (!kn->hooks_registered) {
-		err = kvs_hooks_register(kn);
-		if (err)
-			goto err_conf;
-	}
 
 	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
 	if (!svc) {

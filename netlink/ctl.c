@@ -7,7 +7,27 @@
  */
 #include <linux/netdevice.h>
 
+#include "../core/hooks.h"
 #include "ctl.h"
+
+/*
+ * The hooks go in with a namespace's first service and stay until the
+ * namespace goes, so that a namespace kvs never served pays nothing.
+ * Here, above both the services and the data path, so that neither
+ * calls the other.
+ */
+static int service_add(struct kvs_net *kn, const struct kvs_service_conf *c)
+{
+	int err;
+
+	err = kvs_service_add(kn, c);
+	if (err)
+		return err;
+	err = kvs_hooks_register(kn);
+	if (err)
+		kvs_service_del(kvs_service_lookup(kn, &c->key));
+	return err;
+}
 
 /* kvs_net.lock held.  @mask: the flags @c sets (the rest are kept). */
 int kvs_ctl_service(struct kvs_net *kn, enum kvs_ctl_op op,
@@ -18,7 +38,7 @@ int kvs_ctl_service(struct kvs_net *kn, enum kvs_ctl_op op,
 	lockdep_assert_held(&kn->lock);
 	svc = kvs_service_lookup(kn, &c->key);
 	if (op == KVS_CTL_NEW)
-		return svc ? -EEXIST : kvs_service_add(kn, c);
+		return svc ? -EEXIST : service_add(kn, c);
 	if (!svc)
 		return -ESRCH;
 	if (op == KVS_CTL_DEL)

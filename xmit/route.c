@@ -4,17 +4,100 @@
  * (and the source address an outer header uses), whether the server is
  * this host, the path MTU checks that answer the sender with ICMP, and
  * handing the finished packet to the output path.  Shared by every
- * forwarding method.
+ * forwarding method, with the ICMP errors kvs answers with, the hop
+ * check made before a packet is rewritten, and re-routing a local
+ * process's packet.
  */
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/netfilter_ipv6.h>
 #include <net/addrconf.h>
+#include <net/icmp.h>
 #include <net/ip.h>
 #include <net/ip6_route.h>
 #include <net/ipv6.h>
 #include <net/route.h>
 
-#include "../core/icmp.h"
 #include "../core/service.h"
 #include "xmit.h"
+
+/*
+ * Send the error @what about @skb to its sender, in the packet's family;
+ * @info is the MTU for KVS_ICMP_TOOBIG.  The ICMP layers rate-limit.
+ */
+void kvs_icmp_send_error(struct sk_buff *skb, u16 af, enum kvs_icmp_error what,
+			 u32 info)
+{
+	static const u8 v4[KVS_ICMP_MAX][2] = {
+		[KVS_ICMP_PORT_UNREACH]	= { ICMP_DEST_UNREACH, ICMP_PORT_UNREACH },
+		[KVS_ICMP_TOOBIG]	= { ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED },
+		[KVS_ICMP_TTL]		= { ICMP_TIME_EXCEEDED, ICMP_EXC_TTL },
+	};
+	static const u8 v6[KVS_ICMP_MAX][2] = {
+		[KVS_ICMP_PORT_UNREACH]	= { ICMPV6_DEST_UNREACH,
+					    ICMPV6_PORT_UNREACH },
+		[KVS_ICMP_TOOBIG]	= { ICMPV6_PKT_TOOBIG, 0 },
+		[KVS_ICMP_TTL]		= { ICMPV6_TIME_EXCEED,
+					    ICMPV6_EXC_HOPLIMIT },
+	};
+
+	if (IS_ENABLED(CONFIG_IPV6) && af == AF_INET6) {
+		/* A local sender's packet has no input device to answer on. */
+		if (!skb->dev && skb_dst(skb))
+			skb->dev = dev_net(skb_dst(skb)->dev)->loopback_dev;
+		icmpv6_send(skb, v6[what][0], v6[what][1],
+			    what == KVS_ICMP_TOOBIG ? info : 0);
+		return;
+	}
+	icmp_send(skb, v4[what][0], v4[what][1],
+		  what == KVS_ICMP_TOOBIG ? htonl(info) : 0);
+}
+
+static bool is_ipv6(const struct sk_buff *skb)
+{
+	return IS_ENABLED(CONFIG_IPV6) && ip_hdr(skb)->version == 6;
+}
+
+/*
+ * A packet forwarded on behalf of a remote host loses one hop, as if
+ * routed; one that has none left is answered with time exceeded.  Call
+ * before the packet is rewritten, so the ICMP quotes what the sender sent.
+ * IPv4 or IPv6, as the packet's version says.
+ */
+bool kvs_xmit_ttl_ok(struct sk_buff *skb)
+{
+	if (is_ipv6(skb)) {
+		if (ipv6_hdr(skb)->hop_limit > 1)
+			return true;
+		kvs_icmp_send_error(skb, AF_INET6, KVS_ICMP_TTL, 0);
+		return false;
+	}
+	if (ip_hdr(skb)->ttl > 1)
+		return true;
+	kvs_icmp_send_error(skb, AF_INET, KVS_ICMP_TTL, 0);
+	return false;
+}
+
+/*
+ * A local process's packet, rewritten in LOCAL_OUT: route it again for
+ * its new destination and let it continue down the output path.
+ */
+unsigned int kvs_xmit_reroute_local(struct kvs_net *kn, struct sk_buff *skb)
+{
+	int err;
+
+	if (is_ipv6(skb))
+		err = ip6_route_me_harder(kn->net, skb->sk, skb);
+	else
+		err = ip_route_me_harder(kn->net, skb->sk, skb, RTN_UNSPEC);
+	if (err) {
+		kvs_drop_count(kn, KVS_DROP_XMIT);
+		return NF_DROP;
+	}
+	kvs_skb_set_owned(skb);
+	kvs_skb_untrack(skb);
+	return NF_ACCEPT;
+}
 
 static int route4(struct kvs_net *kn, const struct sk_buff *skb,
 		  __be32 daddr, bool known_nh, struct kvs_out *o)

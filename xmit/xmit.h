@@ -45,6 +45,17 @@ int kvs_nat_rewrite_ipv6(struct sk_buff *skb, const struct kvs_iph *iph,
 			 const struct kvs_proto *pp, bool src,
 			 const struct in6_addr *addr, __be16 port);
 
+/* The errors kvs itself answers with, in either family. */
+enum kvs_icmp_error {
+	KVS_ICMP_PORT_UNREACH,	/* no usable real server */
+	KVS_ICMP_TOOBIG,	/* frag needed / packet too big; info: MTU */
+	KVS_ICMP_TTL,		/* TTL / hop limit exceeded in transit */
+	KVS_ICMP_MAX,
+};
+
+void kvs_icmp_send_error(struct sk_buff *skb, u16 af, enum kvs_icmp_error what,
+			 u32 info);
+
 /*
  * Direct routing, tunnels and local delivery (xmit/dr.c, tunnel.c,
  * route.c).  These methods see requests only: replies go from the real
