@@ -11,6 +11,7 @@
 # hold B in the even buckets and A in the odd ones, and the bucket of an
 # address is hash_32(address, 8) = (address * 0x61c88647 mod 2^32) >> 24:
 # the expected backend of every address below is computed from that.
+# e2e: also intree
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -155,3 +156,4 @@ WEIGHT_A=5 service 86 nq
 read -r na nb <<<"$(count "$(on_client curl -sS --max-time 60 \
 	-H 'Connection: close' "http://$VIP:86/?n=[1-20]" 2>&1 || true)")"
 expect_eq "nq: all 20 sequential connections go to idle B" "0 20" "$na $nb"
+done_testing 14
