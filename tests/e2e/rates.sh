@@ -34,7 +34,7 @@ rates_positive() {
 	if all_positive "$(rates)"; then echo yes; else echo no; fi
 }
 
-expect_eventually "service rates all non-zero under load" 20 yes rates_positive
+expect_eventually "service rates all non-zero under load" 60 yes rates_positive
 r=$(rates)
 show ipvsadm -L -n --rate
 if all_positive "$r"; then ok "service rates: $r"; else not_ok "service rates all positive" "$r"; fi
