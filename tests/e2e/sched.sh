@@ -69,7 +69,9 @@ expect_eq "wrr: the cycle starts B A A A" BAAA "$first"
 
 # ---- lc: a held connection makes its backend busier than the idle one.
 service 81 lc
-bg_start held "$NS_CLIENT" timeout 60 nc -d "$VIP" 81
+# (Held for up to 300 s: a slow test host must not see it end before the
+# five requests below; it is killed after them.)
+bg_start held "$NS_CLIENT" timeout 300 nc -d "$VIP" 81
 held=${BG_PIDS[-1]}
 # held_on: the backend with the one active connection of port 81.
 held_on() {
