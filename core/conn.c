@@ -335,13 +335,20 @@ void kvs_conn_expire_now(struct kvs_conn_table *tbl, struct kvs_conn *cp)
 	conn_unlink(tbl, cp);
 }
 
+/* A gc pass yields every GC_YIELD entries, at the latest GC_YIELD_MAX. */
+#define GC_YIELD	1024
+#define GC_YIELD_MAX	(16 * GC_YIELD)
+
 /*
  * One pass over the table: unlink what has expired (or, with sysctl
  * expire_nodest_conn, lost its dest), or everything when @all.  Runs in
- * process context and yields every so often; entries added or moved by
- * a resize meanwhile are caught by the next pass, and so is the entry
- * after one unlinked just before a yield: the walk cannot find its place
- * in that bucket again and skips one.
+ * process context and yields every 1024 entries or so, at an entry it
+ * keeps: rhashtable_walk_start() finds its place in a bucket again by
+ * the last entry returned, and would skip the one after it had that one
+ * been unlinked.  So a pass reaps every entry expired when it began;
+ * only entries added or moved by a resize meanwhile wait for the next
+ * one, and so does the entry after a yield forced by a run of 16384
+ * unlinks.
  */
 static void conn_gc_pass(struct kvs_conn_table *tbl, bool all)
 {
@@ -350,6 +357,7 @@ static void conn_gc_pass(struct kvs_conn_table *tbl, bool all)
 	struct rhashtable_iter iter;
 	struct kvs_tuple_hash *th;
 	unsigned int seen = 0;
+	bool unlinked;
 
 	rhashtable_walk_enter(&tbl->ht, &iter);
 	rhashtable_walk_start(&iter);
@@ -365,10 +373,14 @@ static void conn_gc_pass(struct kvs_conn_table *tbl, bool all)
 		if (th->dir != KVS_DIR_ORIG)
 			continue;
 		cp = tuple_to_conn(th);
-		if (all || conn_expired(cp) ||
-		    (nodest && !test_bit(KVS_DEST_AVAILABLE, &cp->dest->flags)))
+		unlinked = all || conn_expired(cp) ||
+			   (nodest &&
+			    !test_bit(KVS_DEST_AVAILABLE, &cp->dest->flags));
+		if (unlinked)
 			conn_unlink(tbl, cp);
-		if (++seen % 1024 == 0) {
+		if (++seen >= GC_YIELD &&
+		    (!unlinked || seen >= GC_YIELD_MAX)) {
+			seen = 0;
 			rhashtable_walk_stop(&iter);
 			cond_resched();
 			rhashtable_walk_start(&iter);

@@ -273,15 +273,22 @@ void kvs_persist_drop_random(struct kvs_tpl_table *tbl)
 	kvs_rht_sample(&tbl->ht, tpl_drop_one, tbl);
 }
 
+/* A gc pass yields every GC_YIELD entries, at the latest GC_YIELD_MAX. */
+#define GC_YIELD	1024
+#define GC_YIELD_MAX	(16 * GC_YIELD)
+
 /*
  * One pass: unlink the expired templates that control nothing, give
  * those that still do another TPL_EXPIRE_LATER; with @all, unlink all.
+ * It yields at a template it keeps, as conn_gc_pass() does and for the
+ * same reason.
  */
 void kvs_persist_gc(struct kvs_tpl_table *tbl, bool all)
 {
 	struct rhashtable_iter iter;
 	struct kvs_template *tpl;
 	unsigned int seen = 0;
+	bool unlinked;
 
 	rhashtable_walk_enter(&tbl->ht, &iter);
 	rhashtable_walk_start(&iter);
@@ -291,18 +298,23 @@ void kvs_persist_gc(struct kvs_tpl_table *tbl, bool all)
 				continue;
 			break;
 		}
+		unlinked = false;
 		if (all) {
-			tpl_unlink(tbl, tpl);
+			unlinked = true;
 		} else if (tpl_expired(tpl)) {
 			if (refcount_read(&tpl->refcnt) > 1) {
 				WRITE_ONCE(tpl->timeout, TPL_EXPIRE_LATER);
 				WRITE_ONCE(tpl->expires,
 					   jiffies + TPL_EXPIRE_LATER);
 			} else {
-				tpl_unlink(tbl, tpl);
+				unlinked = true;
 			}
 		}
-		if (++seen % 1024 == 0) {
+		if (unlinked)
+			tpl_unlink(tbl, tpl);
+		if (++seen >= GC_YIELD &&
+		    (!unlinked || seen >= GC_YIELD_MAX)) {
+			seen = 0;
 			rhashtable_walk_stop(&iter);
 			cond_resched();
 			rhashtable_walk_start(&iter);

@@ -249,9 +249,12 @@ static void sctp_sequence_test(struct kunit *test)
 		skb = sctp_packet(test, st->dir, st->type, st->second, &iph);
 		pp->transition(cp, st->dir, skb, &iph);
 		kfree_skb(skb);
-		KUNIT_EXPECT_STREQ_MSG(test, pp->state_name(cp->state),
-				       pp->state_name(st->state),
-				       "step %u", i + 1);
+		/* The values: two states may share a name. */
+		KUNIT_EXPECT_EQ_MSG(test, (unsigned int)cp->state,
+				    (unsigned int)st->state,
+				    "step %u: %s, want %s", i + 1,
+				    pp->state_name(cp->state),
+				    pp->state_name(st->state));
 		KUNIT_EXPECT_EQ_MSG(test, !!(cp->flags & NOOUT), st->noout,
 				    "step %u", i + 1);
 	}

@@ -4,7 +4,9 @@
  * inside the test host.  One binary, one mode per workload:
  *
  *   kvs_load server PORT NPROC [ADDR]   TCP: read a request, answer, close
- *   kvs_load crr ADDR:PORT NPROC SECS   TCP connect/request/reply/close loops
+ *   kvs_load crr ADDR:PORT[,...] NPROC SECS
+ *                                       TCP connect/request/reply/close
+ *                                       loops, client i to target i mod n
  *   kvs_load sink PORT [ADDR]           UDP: receive and discard
  *   kvs_load blast ADDR:PORT SECS SIZE  UDP: one flow, SIZE-byte IP packets
  *   kvs_load flows SRC DST:PORT COUNT [NPROC]
@@ -63,7 +65,7 @@ static void bad_usage(void)
 {
 	fprintf(stderr,
 		"usage: kvs_load server PORT NPROC [ADDR]\n"
-		"       kvs_load crr ADDR:PORT NPROC SECS\n"
+		"       kvs_load crr ADDR:PORT[,ADDR:PORT...] NPROC SECS\n"
 		"       kvs_load sink PORT [ADDR]\n"
 		"       kvs_load blast ADDR:PORT SECS SIZE\n"
 		"       kvs_load flows SRC DST:PORT COUNT [NPROC]\n"
@@ -180,15 +182,35 @@ static int one_crr(const struct sockaddr_in *to)
 }
 
 /* NPROC processes loop for SECS; prints the connections completed. */
-static int run_crr(const char *target, int nproc, int secs)
+/*
+ * TARGETS is ADDR:PORT[,ADDR:PORT...]: client i talks to target i modulo
+ * their number, so that a run without a balancer spreads over the same
+ * servers as one through it.
+ */
+#define MAX_TARGETS	16
+
+static int run_crr(const char *targets, int nproc, int secs)
 {
-	struct sockaddr_in to = addr_port(target);
+	struct sockaddr_in to[MAX_TARGETS];
+	char list[MAX_TARGETS * 32], *tok, *save = NULL;
+	int ntargets = 0;
 	long *done = mmap(NULL, 2 * nproc * sizeof(long), PROT_READ | PROT_WRITE,
 			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	long conns = 0, errs = 0;
 	double start, end, took;
 	int i;
 
+	if (strlen(targets) >= sizeof(list))
+		bad_usage();
+	snprintf(list, sizeof(list), "%s", targets);
+	for (tok = strtok_r(list, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (ntargets == MAX_TARGETS)
+			bad_usage();
+		to[ntargets++] = addr_port(tok);
+	}
+	if (!ntargets)
+		bad_usage();
 	if (done == MAP_FAILED)
 		die("mmap");
 	start = now();
@@ -200,7 +222,7 @@ static int run_crr(const char *target, int nproc, int secs)
 			die("fork");
 		if (pid == 0) {
 			while (now() < end) {
-				if (one_crr(&to))
+				if (one_crr(&to[i % ntargets]))
 					done[2 * i]++;
 				else
 					done[2 * i + 1]++;

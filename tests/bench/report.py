@@ -3,10 +3,19 @@
 """The benchmark report, from the logs scripts/bench leaves in out/bench/.
 
 Reads every "RESULT balancer row round value" line of bench.log (the
-one boot that ran every balancer), takes the median of each row's rounds, and writes results.csv
-(every round), bench.csv (the medians and ratios), table.md, bench.png
-(gnuplot), and prints the table.  With --readme FILE, replaces the text
-between the bench markers of FILE with the table and the machine.
+one boot that ran every balancer), and the "FAILED balancer row round
+reason" lines of rounds that measured nothing; takes the median of each
+row's rounds and their spread (half the range, in % of the median), and
+writes results.csv (every round), bench.csv (the medians, spreads, round
+counts and ratios), table.md, bench.png (gnuplot), and prints the table.
+
+With --readme FILE, replaces the text between the bench markers of FILE
+with the table, the machine and the commit measured, copies the chart to
+--chart-copy and results.csv next to it, but only for a complete run:
+machine.txt says the guest got to the end of bench.sh and passed its
+checks, the run was not --quick, the checkout had no uncommitted change
+to tracked files, and every row has all its rounds under every balancer
+that has it (none failed).  Otherwise it says why and exits 1.
 
     report.py OUTDIR [--readme README.md --chart-copy tests/bench/bench.png]
 """
@@ -78,14 +87,16 @@ def catalog(params):
 
 
 def read_logs(outdir):
-    """{config: {row: [values]}}, {config: {row: reason}} for skips, and
-    the sizes the guest announced (PARAM lines)."""
+    """{config: {row: [values]}}, {config: {row: reason}} for skips,
+    {config: {row: [round reason]}} for failed rounds, and the sizes the
+    guest announced (PARAM lines)."""
     results = {cfg: {} for cfg in CONFIGS}
     skips = {cfg: {} for cfg in CONFIGS}
+    failures = {cfg: {} for cfg in CONFIGS}
     params = {}
     path = os.path.join(outdir, "bench.log")
     if not os.path.exists(path):
-        return results, skips, params
+        return results, skips, failures, params
     with open(path, errors="replace") as f:
         for line in f:
             parts = line.split()
@@ -93,12 +104,67 @@ def read_logs(outdir):
                 try:
                     results[parts[1]].setdefault(parts[2], []).append(float(parts[4]))
                 except ValueError:
-                    pass
+                    failures[parts[1]].setdefault(parts[2], []).append(
+                        f"round {parts[3]}: value {parts[4]}")
+            elif len(parts) >= 4 and parts[0] == "FAILED" and parts[1] in failures:
+                failures[parts[1]].setdefault(parts[2], []).append(
+                    f"round {parts[3]}: " + " ".join(parts[4:]))
             elif len(parts) >= 3 and parts[0] == "SKIP" and parts[1] in skips:
                 skips[parts[1]][parts[2]] = " ".join(parts[3:])
             elif len(parts) == 3 and parts[0] == "PARAM":
                 params[parts[1]] = parts[2]
-    return results, skips, params
+    return results, skips, failures, params
+
+
+def expected_rounds(row, params):
+    """How many rounds bench.sh measures of ROW (None: not known)."""
+    rounds = int(params.get("rounds", 0)) or None
+    cp_rounds = int(params.get("cp_rounds", 0)) or None
+    if row in ("conn-insert", "conn-mem", "conn-slab"):
+        return 1
+    if row.startswith(("cp-restore", "cp-flush")):
+        return cp_rounds
+    if row.startswith(("cp-save", "cp-list")):
+        return cp_rounds * rounds if cp_rounds and rounds else None
+    return rounds
+
+
+def spread(vals):
+    """Half the range of VALS in % of their median (None for one value)."""
+    med = statistics.median(vals)
+    if len(vals) < 2 or not med:
+        return None
+    return 100 * (max(vals) - min(vals)) / 2 / abs(med)
+
+
+def incomplete(results, skips, failures, params, machine):
+    """The reasons why this run may not be published (empty: it may)."""
+    why = []
+    if machine.get("complete") != "1":
+        why.append("the run did not complete (machine.txt: complete "
+                   + machine.get("complete", "?") + ")")
+    if machine.get("quick") == "1":
+        why.append("a --quick run")
+    if machine.get("dirty") != "0":
+        why.append("the checkout had uncommitted changes to tracked files"
+                   " (dirty " + machine.get("dirty", "?") + ")")
+    if not machine.get("commit"):
+        why.append("no commit recorded")
+    ran = [c for c in CONFIGS if results[c] or failures[c]]
+    for cfg in CONFIGS:
+        for row, what in sorted(failures[cfg].items()):
+            why.append(f"{cfg} {row}: failed {', '.join(what)}")
+        for row, vals in sorted(results[cfg].items()):
+            want = expected_rounds(row, params)
+            if want is None or len(vals) != want:
+                why.append(f"{cfg} {row}: {len(vals)} rounds of {want}")
+    for row in sorted({r for c in ("intree", "kvs") for r in results[c]}):
+        if row.endswith("-direct"):
+            continue
+        for cfg in ("intree", "kvs"):
+            if cfg in ran and row not in results[cfg] and row not in skips[cfg]:
+                why.append(f"{cfg} {row}: no result")
+    return why
 
 
 def fmt(v):
@@ -116,9 +182,10 @@ def ratio(a, b):
 
 
 def build(outdir):
-    results, skips, params = read_logs(outdir)
+    results, skips, failures, params = read_logs(outdir)
     med = {c: {r: statistics.median(v) for r, v in results[c].items()}
            for c in CONFIGS}
+    spr = {c: {r: spread(v) for r, v in results[c].items()} for c in CONFIGS}
     table = []
     for row, desc, unit, higher, direct in catalog(params):
         if not any(row in med[c] for c in ("intree", "kvs")):
@@ -130,8 +197,13 @@ def build(outdir):
             "row": row, "what": desc, "unit": unit,
             "better": "higher" if higher else "lower",
             "none": none, "intree": intree, "kvs": kvs,
+            "none±%": spr["none"].get(direct) if direct else None,
+            "intree±%": spr["intree"].get(row),
+            "kvs±%": spr["kvs"].get(row),
             "kvs/intree": ratio(kvs, intree), "kvs/none": ratio(kvs, none),
-            "rounds": len(results["kvs"].get(row, [])),
+            "none rounds": len(results["none"].get(direct, [])) if direct else 0,
+            "intree rounds": len(results["intree"].get(row, [])),
+            "kvs rounds": len(results["kvs"].get(row, [])),
         })
     with open(os.path.join(outdir, "results.csv"), "w", newline="") as f:
         w = csv.writer(f)
@@ -143,27 +215,40 @@ def build(outdir):
     with open(os.path.join(outdir, "bench.csv"), "w", newline="") as f:
         w = csv.writer(f)
         keys = ["row", "what", "unit", "better", "none", "intree", "kvs",
-                "kvs/intree", "kvs/none", "rounds"]
+                "none±%", "intree±%", "kvs±%", "kvs/intree", "kvs/none",
+                "none rounds", "intree rounds", "kvs rounds"]
         w.writerow(keys)
         for t in table:
             w.writerow(["" if t[k] is None else
                         (f"{t[k]:.3f}" if isinstance(t[k], float) else t[k])
                         for k in keys])
-    return table, skips
+    return table, skips, (results, skips, failures, params)
+
+
+def cell(t, cfg):
+    """A median with its spread: "12,345 ±2%"."""
+    v = t[cfg]
+    if v is None:
+        return "n/a" if cfg == "kvs" else "-"
+    s = t[cfg + "±%"]
+    return fmt(v) + ("" if s is None else f" ±{s:.0f}%")
 
 
 def markdown(table, skips, machine):
     lines = [
-        "| workload | unit | no balancer | in-tree IPVS | kvs | kvs/in-tree | kvs/no balancer |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| workload | unit | no balancer | in-tree IPVS | kvs | kvs/in-tree"
+        " | kvs/no balancer | rounds |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for t in table:
         arrow = "↑" if t["better"] == "higher" else "↓"
         r1 = "-" if t["kvs/intree"] is None else f"{t['kvs/intree']:.2f}"
         r2 = "-" if t["kvs/none"] is None else f"{t['kvs/none']:.2f}"
-        kvs = fmt(t["kvs"]) if t["kvs"] is not None else "n/a"
-        lines.append(f"| {t['what']} | {t['unit']} {arrow} | {fmt(t['none'])} "
-                     f"| {fmt(t['intree'])} | {kvs} | {r1} | {r2} |")
+        n = "/".join(str(t[c + " rounds"]) if t[c + " rounds"] else "-"
+                     for c in CONFIGS)
+        lines.append(f"| {t['what']} | {t['unit']} {arrow} | {cell(t, 'none')} "
+                     f"| {cell(t, 'intree')} | {cell(t, 'kvs')} | {r1} | {r2} "
+                     f"| {n} |")
     notes = []
     for cfg in CONFIGS:
         for row, why in sorted(skips[cfg].items()):
@@ -172,12 +257,18 @@ def markdown(table, skips, machine):
     if notes:
         text += "\n" + "\n".join(notes) + "\n"
     if machine:
-        text += ("\nMeasured " + machine.get("date", "?") + " on "
+        commit = machine.get("commit", "?")
+        if machine.get("dirty") != "0":
+            commit += " with uncommitted changes"
+        text += ("\nMeasured " + machine.get("date", "?") + " at commit "
+                 + commit + " on "
                  + machine.get("cpu", "?") + ", " + machine.get("cores", "?")
                  + " cores; guest: Debian 6.1 under " + machine.get("qemu", "QEMU")
                  + " (TCG, 2 vCPUs); medians of " + machine.get("rounds", "?")
-                 + " rounds; the whole run took " + machine.get("seconds", "?")
-                 + " s.")
+                 + " rounds, ± half their range in % of the median, rounds"
+                 " per balancer (no balancer/in-tree/kvs) in the last column;"
+                 " every round in tests/bench/results.csv; the whole run took "
+                 + machine.get("seconds", "?") + " s.")
         if machine.get("quick") == "1":
             text += " **Quick run (--quick): one short round, small scales.**"
         if machine.get("note"):
@@ -255,7 +346,7 @@ def main():
     ap.add_argument("--readme")
     ap.add_argument("--chart-copy")
     args = ap.parse_args()
-    table, skips = build(args.outdir)
+    table, skips, logs = build(args.outdir)
     if not table:
         print("report: no results in", args.outdir, file=sys.stderr)
         return 1
@@ -266,6 +357,9 @@ def main():
             for line in f:
                 k, _, v = line.rstrip("\n").partition(" ")
                 machine[k] = v
+    why = incomplete(*logs, machine)
+    for w in why:
+        print("report: incomplete:", w, file=sys.stderr)
     text = markdown(table, skips, machine)
     with open(os.path.join(args.outdir, "table.md"), "w") as f:
         f.write(text)
@@ -274,9 +368,17 @@ def main():
     print(f"report: {args.outdir}/bench.csv, results.csv, table.md"
           + (f", {os.path.basename(png)}" if png else " (no chart)"))
     if args.readme:
-        if png and args.chart_copy:
+        if why:
+            print(f"report: {args.readme} not updated: only a complete run"
+                  " at a clean commit is published", file=sys.stderr)
+            return 1
+        if args.chart_copy:
             os.makedirs(os.path.dirname(args.chart_copy), exist_ok=True)
-            shutil.copyfile(png, args.chart_copy)
+            if png:
+                shutil.copyfile(png, args.chart_copy)
+            shutil.copyfile(os.path.join(args.outdir, "results.csv"),
+                            os.path.join(os.path.dirname(args.chart_copy),
+                                         "results.csv"))
         if update_readme(args.readme, text):
             print(f"report: {args.readme} updated")
     return 0

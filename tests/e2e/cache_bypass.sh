@@ -47,8 +47,20 @@ on_director ipvsadm -a -f 1 -r "${BACKEND_IP[B]}:8000" -m -w 0
 on_director ipvsadm -a -f 1 -6 -r "[${BACKEND_IP6[B]}]:8000" -m -w 0
 show ipvsadm -L -n
 
+# tcp_out_rsts: the resets the director's own TCP sent (IPv4 and IPv6
+# share the counter).  With nothing on port 80, the director's TCP
+# would refuse a marked request IPVS let through with a reset; IPVS
+# refuses with ICMP (or, where that cannot leave from the origin's
+# address, not at all).
+tcp_out_rsts() {
+	# shellcheck disable=SC2016 # awk program, not shell
+	on_director awk '$1 == "Tcp:" { if (!n++) { for (i = 2; i <= NF; i++)
+		if ($i == "OutRsts") c = i } else print $c }' /proc/net/snmp
+}
+
 urls=("http://$ORIGIN/" "http://[$ORIGIN6]/")
 expect_eq "cache_bypass defaults to 0" 0 "$(on_director sysctl -n $vs.cache_bypass)"
+rsts=$(tcp_out_rsts)
 for url in "${urls[@]}"; do
 	# Refused, or no answer at all where the port unreachable cannot
 	# leave from the origin's address.
@@ -56,6 +68,8 @@ for url in "${urls[@]}"; do
 	expect_match "cache_bypass 0, no cache available: $url gets no answer" \
 		"Connection refused|Couldn't connect|timed out" "$out"
 done
+expect_eq "cache_bypass 0: IPVS took the requests (the director's TCP sent no reset)" \
+	"$rsts" "$(tcp_out_rsts)"
 
 on_director sysctl -qw $vs.cache_bypass=1
 for url in "${urls[@]}"; do
@@ -86,3 +100,5 @@ for f in -4 -6; do
 	on_director ip "$f" rule del fwmark 1 lookup 100
 	on_director ip "$f" route flush table 100
 done
+# default, 2 refusals and no reset, 4 bypassed, 2 to the cache and its count
+done_testing 11

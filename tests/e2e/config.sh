@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Configuration commands: --set and -L --timeout, -Z (all and one service), -C, ipvsadm-save/-restore round trip.
+# e2e: also intree
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -79,3 +80,4 @@ mask() { sed -E 's/^(  -> .*[A-Za-z]+ +-?[0-9]+) +[0-9]+ +[0-9]+ *$/\1/'; }
 expect_eq "restored table equals the saved one" "$(mask <<<"$before")" \
 	"$(on_director ipvsadm -L -n | mask)"
 traffic 1
+done_testing 25

@@ -55,3 +55,4 @@ expect_cmp "InPkts moved" "$(ipvs_stat inpkts "$svc")" -gt 0
 # in-tree does: proof that they came back from the VIP, unrewritten.
 expect_cmp "OutPkts: the direct replies routed by the director" \
 	"$(ipvs_stat outpkts "$svc")" -gt 0
+done_testing 14

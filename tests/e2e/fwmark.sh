@@ -4,6 +4,7 @@
 # prerouting rule marks are balanced by their mark, IPv4 and IPv6, two
 # ports under one mark, rr alternation; unmarked packets are not; the
 # listings, counters and ipvsadm-save output are the in-tree ones.
+# e2e: also intree
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -90,3 +91,4 @@ expect_match "connections of mark 2 show [VIP6]:80" \
 	"^TCP .* \[$CLIENT_IP6\]:[0-9]+ +\[$VIP6\]:80 +\[fd00:2::1[12]\]:8000" "$conns"
 on_director nft delete table ip kvsmark
 on_director nft delete table ip6 kvsmark6
+done_testing 29

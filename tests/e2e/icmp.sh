@@ -29,6 +29,18 @@ for b in "${BACKENDS[@]}"; do
 done
 udp_warm 9100 6
 
+# dests_inpkts SERVICE DEST...: the sum of the dests' InPkts.
+dests_inpkts() {
+	local svc=$1 d n sum=0
+	shift
+	for d; do
+		n=$(ipvs_stat inpkts "$svc" "$d")
+		[[ $n =~ ^[0-9]+$ ]] || { echo "$d: $n"; return 0; }
+		sum=$((sum + n))
+	done
+	echo "$sum"
+}
+
 for fam in 4 6; do
 	if [[ $fam == 4 ]]; then
 		vip=$VIP
@@ -47,7 +59,6 @@ for fam in 4 6; do
 		on_director ipvsadm -a -t "$vip:80" -r "$(wrap "${rip[$b]}"):8000" -m
 	done
 	on_director ipvsadm -a -u "$vip:5354" -r "$(wrap "${rip[A]}"):9100" -m
-	unset -n rip
 
 	log "IPv$fam: port unreachable from a backend"
 	for i in 1 2; do
@@ -56,6 +67,13 @@ for fam in 4 6; do
 		expect_match "IPv$fam query $i: the client is refused (ICMP from the backend, via the VIP)" \
 			"Connection refused" "$out"
 	done
+	# The director itself refuses a port of the VIP nobody balances:
+	# only the dests' counters show that the queries went through.
+	expect_eventually "IPv$fam: the 2 queries reached the dests (their InPkts)" \
+		6 2 dests_inpkts "$vip:5353" "$(wrap "${rip[A]}"):9999" \
+		"$(wrap "${rip[B]}"):9999"
+
+	unset -n rip
 
 	log "IPv$fam: port unreachable from the client, about a late reply"
 	bg_start "dump$fam" "${NS_BACKEND[A]}" timeout 30 tcpdump -c 1 -lnv -i eth0 "icmp or (icmp6 and ip6[40] == 1)"
@@ -114,3 +132,11 @@ if [[ -n $kvs ]]; then
 	show cat /proc/net/kvs_stats
 fi
 show ipvsadm -L -n --stats
+# Per family: 2 refusals, their dests' InPkts, the late error and its
+# quote, the upload and the path MTU; then the uploads' bytes, and under
+# kvs the 2 malformed quotes counted.
+if [[ -n $kvs ]]; then
+	done_testing 17
+else
+	done_testing 15
+fi

@@ -20,8 +20,19 @@
 # A test sources this file, calls topo_up, configures IPVS in the director
 # with ipvsadm (on_director ipvsadm ...), sends traffic from the client and
 # asserts with check/expect_*.  The summary and the exit status come from
-# an EXIT trap: a test fails if any check failed, if none ran, or if the
-# script stopped early.
+# an EXIT trap.
+#
+# Every test ends with "done_testing N", N the number of checks it plans
+# (each ok/not_ok line counts one, skipped ones too).  A test passes only
+# when it got there, every check passed and N of them ran: a test that
+# stops early, even with exit 0, calls exit before the end, or loses
+# checks on the way (an empty loop) fails.  The last line of the output
+# is "# end: PASS|FAIL|SKIP (...)", which scripts/e2e requires.
+#   done_testing N       the end of the test, N checks planned
+#   skip DESC REASON     one check that does not apply here: counted as
+#                        planned, reported "ok - DESC # SKIP REASON"
+#   skip_all REASON      the whole test does not apply here: ends it now,
+#                        and scripts/e2e reports it as SKIP, not PASS
 set -euo pipefail
 
 VIP=100.100.100.100
@@ -47,7 +58,11 @@ KVS_IPVS=${KVS_IPVS:-kvs}
 WORK=$(mktemp -d /tmp/e2e.XXXXXX)
 T_PASS=0
 T_FAIL=0
-T_DONE=0
+T_SKIP=0
+T_DONE=0	# set by done_testing (or skip_all): the test got to its end
+T_PLANNED=
+T_RAN_AT_DONE=
+T_SKIP_ALL=
 BG_PIDS=()
 NETNS_MADE=()
 LINKS_MADE=()
@@ -178,12 +193,32 @@ expect_eventually() {
 	not_ok "$desc" "expected: $want" "got:      $got"
 }
 
-# skip_all REASON: the whole test does not apply here.
+# skip DESC REASON: one planned check that does not apply here.
+skip() {
+	T_SKIP=$((T_SKIP + 1))
+	echo "ok - $1 # SKIP ${2:-}"
+}
+
+# skip_all REASON: the whole test does not apply here; ends the test,
+# reported as skipped (not passed).
 skip_all() {
-	echo "ok - skipped ($*)"
-	T_PASS=$((T_PASS + 1))
+	T_SKIP_ALL="$*"
 	T_DONE=1
 	exit 0
+}
+
+# done_testing N: the test got to its end with N checks planned.
+done_testing() {
+	local ran=$((T_PASS + T_FAIL + T_SKIP))
+	if [[ ! ${1:-} =~ ^[0-9]+$ ]]; then
+		not_ok "done_testing takes the number of checks planned" \
+			"got: '${1:-}'"
+	elif ((ran != $1)); then
+		not_ok "$1 checks planned, $ran ran"
+	fi
+	T_PLANNED=${1:-}
+	T_RAN_AT_DONE=$((T_PASS + T_FAIL + T_SKIP))
+	T_DONE=1
 }
 
 # ---- running things
@@ -526,17 +561,10 @@ http_get() {
 
 # ---- end of test
 
-_finish() {
-	local rc=$? ns l
-	set +e
-	if ((!T_DONE)); then
-		if ((rc != 0)); then
-			not_ok "test script stopped early (exit status $rc)" \
-				"${T_ERR_AT:-}"
-		elif ((T_PASS + T_FAIL == 0)); then
-			not_ok "no check ran"
-		fi
-	fi
+# _cleanup: stops the background processes, deletes the links and
+# namespaces the test made and its work directory.
+_cleanup() {
+	local ns l
 	kill "${BG_PIDS[@]}" 2>/dev/null
 	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		kill -0 "${BG_PIDS[@]}" 2>/dev/null || break
@@ -551,8 +579,35 @@ _finish() {
 		ip netns del "$ns" 2>/dev/null
 	done
 	rm -rf "$WORK"
-	echo "# $T_PASS passed, $T_FAIL failed"
-	((T_FAIL == 0 && T_PASS > 0)) || exit 1
+}
+
+_finish() {
+	local rc=$? verdict
+	set +e
+	if ((rc != 0)) && [[ -z $T_SKIP_ALL ]]; then
+		not_ok "test script stopped early (exit status $rc)" \
+			"${T_ERR_AT:-}"
+	elif ((!T_DONE)); then
+		not_ok "test script ended without done_testing (an early exit?)"
+	elif [[ -n $T_RAN_AT_DONE ]] &&
+		((T_PASS + T_FAIL + T_SKIP != T_RAN_AT_DONE)); then
+		not_ok "checks ran after done_testing"
+	fi
+	((T_PASS + T_FAIL + T_SKIP > 0)) || [[ -n $T_SKIP_ALL ]] ||
+		not_ok "no check ran"
+	_cleanup
+	echo "# $T_PASS passed, $T_FAIL failed, $T_SKIP skipped"
+	if ((T_FAIL > 0)); then
+		verdict=FAIL
+	elif [[ -n $T_SKIP_ALL ]] || ((T_PASS == 0)); then
+		echo "# end: SKIP (${T_SKIP_ALL:-every check skipped})"
+		exit 0
+	else
+		verdict=PASS
+	fi
+	echo "# end: $verdict ($T_PASS passed, $T_FAIL failed, $T_SKIP skipped" \
+		"of ${T_PLANNED:-?} planned)"
+	[[ $verdict == PASS ]] || exit 1
 	exit 0
 }
 # set -E: the ERR trap also fires inside functions; the first one is where

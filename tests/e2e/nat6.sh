@@ -4,6 +4,7 @@
 # backends; random payloads cross the VIP intact both ways (cmp on the
 # other side); replies come from the VIP; counters and the connection
 # list (IPv6 lines of /proc/net/ip_vs_conn) follow.
+# e2e: also intree
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -114,3 +115,4 @@ expect_match "connection list shows IPv6 TCP entries" \
 	"^TCP .* \[$CLIENT_IP6\]:[0-9]+ +\[$VIP6\]:80 +\[fd00:2::1[12]\]:8000" "$conns"
 expect_match "connection list shows IPv6 UDP entries" \
 	"^UDP .* \[$CLIENT_IP6\]:[0-9]+ +\[$VIP6\]:53 +\[fd00:2::1[12]\]:9000" "$conns"
+done_testing 31

@@ -32,3 +32,4 @@ for b in "${BACKENDS[@]}"; do
 	read -r conns _ <<<"$(ipvs_stats "$svc" "${BACKEND_IP[$b]}:8000")"
 	expect_cmp "backend $b Conns is 4" "$conns" -eq 4
 done
+done_testing 8

@@ -51,3 +51,4 @@ for b in "${BACKENDS[@]}"; do
 done
 # The init namespace has no service: IPVS state is per namespace.
 expect_no_match "init namespace has no service" "$VIP" "$(ipvsadm -L -n)"
+done_testing 13

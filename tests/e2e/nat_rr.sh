@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Seed 001: TCP NAT service, rr over two HTTP backends: curl through the VIP alternates A,B,A,B; counters move.
+# e2e: also intree
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -50,3 +51,4 @@ show ipvsadm -L -n
 kill "${BG_PIDS[-1]}"
 expect_eventually "closed connection is inactive on backend $first" 15 "0 3" \
 	ipvs_conns "$svc" "$dest"
+done_testing 19

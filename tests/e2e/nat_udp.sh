@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # UDP NAT service with rr over two backends: replies alternate, come back from the VIP address, and counters move.
+# e2e: also intree
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -45,3 +46,4 @@ for b in "${BACKENDS[@]}"; do
 		"$(ipvs_conns "$svc" "${BACKEND_IP[$b]}:9000")"
 done
 show ipvsadm -L -n
+done_testing 15

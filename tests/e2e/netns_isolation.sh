@@ -72,3 +72,4 @@ topo_use y-
 expect_match "y still has its services after x's flush" "^TCP  $VIP:8080 wrr" \
 	"$(on_director ipvsadm -L -n)"
 requests y- 8080
+done_testing 18

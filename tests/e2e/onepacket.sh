@@ -99,3 +99,4 @@ expect_match "fwmark -o: TCP still answered" "^[AB]$" "$r"
 show ipvsadm -L -c -n
 expect_match "fwmark -o: the TCP connection is listed" \
 	"^TCP .* $CLIENT_IP:[0-9]+ +$VIP:8000 +[0-9.]+:8000 *$" "$(on_director ipvsadm -L -c -n)"
+done_testing 14

@@ -168,3 +168,4 @@ expect_eventually "UDP template gone within 10 s" 10 0 \
 	on_director bash -c "ipvsadm -L -c -n | grep -cE '$tpl_re' || true"
 expect_match "PersistConn back to 0 on backend $u" \
 	"^  -> ${BACKEND_IP[$u]:-x}:9000 +1 +0 +0 +0 *$" "$(persist_list)"
+done_testing 27

@@ -11,6 +11,7 @@
 # hold B in the even buckets and A in the odd ones, and the bucket of an
 # address is hash_32(address, 8) = (address * 0x61c88647 mod 2^32) >> 24:
 # the expected backend of every address below is computed from that.
+# e2e: also intree
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -68,7 +69,9 @@ expect_eq "wrr: the cycle starts B A A A" BAAA "$first"
 
 # ---- lc: a held connection makes its backend busier than the idle one.
 service 81 lc
-bg_start held "$NS_CLIENT" timeout 60 nc -d "$VIP" 81
+# (Held for up to 300 s: a slow test host must not see it end before the
+# five requests below; it is killed after them.)
+bg_start held "$NS_CLIENT" timeout 300 nc -d "$VIP" 81
 held=${BG_PIDS[-1]}
 # held_on: the backend with the one active connection of port 81.
 held_on() {
@@ -155,3 +158,4 @@ WEIGHT_A=5 service 86 nq
 read -r na nb <<<"$(count "$(on_client curl -sS --max-time 60 \
 	-H 'Connection: close' "http://$VIP:86/?n=[1-20]" 2>&1 || true)")"
 expect_eq "nq: all 20 sequential connections go to idle B" "0 20" "$na $nb"
+done_testing 14

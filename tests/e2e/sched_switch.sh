@@ -41,3 +41,4 @@ expect_eq "backend $other received none of the connection's lines" 0 \
 	"$(got "$other")"
 show ipvsadm -L -n
 show ipvsadm -L -n -c
+done_testing 18

@@ -12,10 +12,11 @@ ipvs_ready
 # The client's own checks, one line each, count as this test's.
 rc=0
 "$client" >"$WORK/client.out" 2>&1 || rc=$?
+client_checks=0
 while IFS= read -r line; do
 	case $line in
-	"ok - "*) ok "sockopt: ${line#ok - }" ;;
-	"not ok - "*) not_ok "sockopt: ${line#not ok - }" ;;
+	"ok - "*) ok "sockopt: ${line#ok - }"; client_checks=$((client_checks + 1)) ;;
+	"not ok - "*) not_ok "sockopt: ${line#not ok - }"; client_checks=$((client_checks + 1)) ;;
 	*) echo "$line" ;;
 	esac
 done <"$WORK/client.out"
@@ -55,3 +56,6 @@ kill "${BG_PIDS[-1]}"
 sleep 3
 read -r -a so <<<"$(so_stats)"
 expect_eq "sockopt counters are netlink's" "$(ipvs_stats "$svc")" "${so[*]:0:5}"
+# The client plans its own checks (and must exit 0 at its end); this
+# script adds 6.
+done_testing $((client_checks + 6))

@@ -116,3 +116,4 @@ on_director sysctl -qw $vs.schedule_icmp=0
 show ipvsadm -L -n -c
 echo "backend A's capture:"
 grep -v "^tcpdump\|listening on" "$WORK/dump-a.log" || true
+done_testing 20

@@ -45,3 +45,10 @@ else
 	check "modprobe ip_vs_rr" modprobe ip_vs_rr
 	check "ipvsadm talks to ip_vs" ipvsadm -L -n
 fi
+# 33 tools, 2 versions, 5 files, 3 netns checks, 10 modules; then 7 (kvs)
+# or 5 (intree) checks of which IPVS is there.
+if [[ $KVS_IPVS == kvs ]]; then
+	done_testing 60
+else
+	done_testing 58
+fi

@@ -30,6 +30,14 @@
 # A masked line keeps its indentation; its columns are joined by one
 # space.  Counters that should be exact are asserted by e2e tests, not
 # here.
+#
+# The last line of output is "### run.sh: end, N commands", printed only
+# when every file ran to its end; scripts/e2e fails a run without it.
+# run.sh stops with an error on stderr and without that line (exit 2)
+# when the topology cannot be built or its servers do not answer, and
+# exits 1 after the end when a command was not found (exit status 127):
+# a broken test host then fails instead of printing the same errors
+# under kvs and in-tree.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here" || exit 2
@@ -44,21 +52,35 @@ topo=
 if grep -qx '@topo' ./*.cmds; then
 	# shellcheck source=../lib.sh
 	. "$here/lib.sh"
-	# lib.sh's reporting and traps are for tests: keep only its cleanup.
+	# lib.sh's reporting and traps are for tests: keep only its cleanup,
+	# and this script's exit status.
 	trap - ERR
 	set +eE
-	# shellcheck disable=SC2034 # read by lib.sh's _finish
-	T_DONE=1 T_PASS=1
-	trap '_finish >/dev/null 2>&1' EXIT
+	trap 'rc=$?; _cleanup >/dev/null 2>&1; exit $rc' EXIT
 fi
 
 # topo_setup: lib.sh's topology and servers, torn down when this exits.
+# What it prints goes to stderr; it fails unless each backend answers
+# HTTP on port 8000 and UDP on port 9000 from the director (lib.sh counts
+# a server that does not come up as a failed check).
 topo_setup() {
+	local b
 	[[ -z $topo ]] || return 0
 	topo=1
-	topo_up
-	start_http 8000
-	start_udp_name 9000
+	topo_up >&2 || return 1
+	start_http 8000 >&2
+	start_udp_name 9000 >&2
+	((T_FAIL == 0)) || return 1
+	for b in "${BACKENDS[@]}"; do
+		[[ $(http_get "" "http://${BACKEND_IP[$b]}:8000/") == "$b" ]] || {
+			echo "run.sh: backend $b does not answer HTTP" >&2
+			return 1
+		}
+		[[ $(echo hi | socat -t 4 -T 4 - "UDP:${BACKEND_IP[$b]}:9000" 2>&1) == "$b" ]] || {
+			echo "run.sh: backend $b does not answer UDP" >&2
+			return 1
+		}
+	done
 }
 
 # mask CMD: hides what depends on timing (see the top of this file).
@@ -87,6 +109,8 @@ mask() {
 		{ print }'
 }
 
+ncmds=0
+missing=()
 for cmds in *.cmds; do
 	echo "### $cmds"
 	while IFS= read -r line; do
@@ -97,12 +121,16 @@ for cmds in *.cmds; do
 		echo "\$ $line"
 		case $line in
 		@topo)
-			topo_setup >/dev/null 2>&1
+			topo_setup || {
+				echo "run.sh: $cmds: the test topology is broken" >&2
+				exit 2
+			}
 			continue ;;
 		@settle)
 			sleep 2.5
 			continue ;;
 		esac
+		ncmds=$((ncmds + 1))
 		out=$(
 			trap - EXIT ERR
 			set +eEu +o pipefail
@@ -111,5 +139,13 @@ for cmds in *.cmds; do
 		rc=$?
 		[[ -z $out ]] || mask "$line" <<<"$out"
 		echo "[exit $rc]"
+		((rc != 127)) || missing+=("$cmds: $line")
 	done <"$cmds"
 done
+echo "### run.sh: end, $ncmds commands"
+if ((${#missing[@]})); then
+	echo "run.sh: a command was not found (exit status 127) in:" >&2
+	printf '  %s\n' "${missing[@]}" >&2
+	exit 1
+fi
+exit 0
