@@ -54,6 +54,20 @@ static void conn_track_packet(struct kvs_net *kn, struct kvs_conn *cp,
 		kvs_persist_seen(cp, dir);
 }
 
+/*
+ * A packet whose checksum kvs would recompute (SCTP) must be intact
+ * before it opens a connection, moves one's state or is rewritten: a
+ * corrupted one is dropped and counted, never made valid.
+ */
+static bool csum_ok(struct kvs_net *kn, const struct kvs_proto *pp,
+		    const struct sk_buff *skb, const struct kvs_iph *iph)
+{
+	if (!pp->csum_ok || pp->csum_ok(skb, iph))
+		return true;
+	kvs_drop_count(kn, KVS_DROP_MALFORMED);
+	return false;
+}
+
 static unsigned int conn_forward(struct kvs_net *kn, struct sk_buff *skb,
 				 struct kvs_conn *cp, enum kvs_dir dir,
 				 const struct kvs_iph *iph, unsigned int hooknum)
@@ -66,6 +80,8 @@ static unsigned int conn_forward(struct kvs_net *kn, struct sk_buff *skb,
 	/* A reply met in LOCAL_OUT comes from a real server on this host. */
 	if (dir == KVS_DIR_REPLY && !xmit->out)
 		return NF_ACCEPT;
+	if (!csum_ok(kn, cp->proto, skb, iph))
+		return NF_DROP;
 
 	conn_track_packet(kn, cp, dir, skb, iph);
 	if (dir == KVS_DIR_ORIG)
@@ -251,6 +267,8 @@ static unsigned int conn_schedule(struct kvs_net *kn, struct sk_buff *skb,
 	if (!pp->can_schedule(skb, iph) && !sloppy_ok(kn, pp, skb, iph))
 		return bypass_ok(kn, svc, iph) ? bypass(kn, skb, iph, hooknum) :
 						 NF_ACCEPT;
+	if (!csum_ok(kn, pp, skb, iph))
+		return NF_DROP;
 	/* sysctl drop_packet: memory is short, some new connections wait. */
 	if (kvs_defense_drop_packet(kn)) {
 		kvs_drop_count(kn, KVS_DROP_DEFENSE);

@@ -92,6 +92,13 @@ struct kvs_proto {
 	 */
 	void (*nat_csum)(struct sk_buff *skb, unsigned int thoff);
 	/*
+	 * Does the checksum that @nat_csum would overwrite hold?  Asked
+	 * before a packet opens or follows a connection; a false answer
+	 * drops it.  NULL: the incremental update keeps a bad checksum
+	 * bad, the real server or client judges it (TCP, UDP).
+	 */
+	bool (*csum_ok)(const struct sk_buff *skb, const struct kvs_iph *iph);
+	/*
 	 * Is this packet anything but a reset of the peer's state (a TCP
 	 * RST, an SCTP ABORT)?  As in-tree, such a packet may open a
 	 * connection under the protocol's sloppy sysctl (sloppy_tcp,
