@@ -186,7 +186,7 @@ static int insert_reply(struct kvs_conn_table *tbl, struct kvs_conn *cp)
 	if (!old)
 		return -EADDRINUSE;
 	holder = tuple_to_conn(old);
-	if (!conn_expired(holder) && !holder->proto->reusable(holder))
+	if (!conn_expired(holder) && !holder->proto->reusable(holder, 1))
 		return -EADDRINUSE;
 	conn_unlink(tbl, holder);
 	err = rhashtable_lookup_insert_fast(&tbl->ht, &th->node, conn_params);

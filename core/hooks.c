@@ -205,25 +205,27 @@ static bool nat_unknown_reply(struct kvs_net *kn, const struct kvs_proto *pp,
 }
 
 /*
- * An opening packet met a connection on its tuple: does that connection
- * end here so the packet is scheduled afresh?  As in-tree: never with
- * sysctl conn_reuse_mode 0 (the packet follows the old connection);
- * else when the old one has finished, or (expire_nodest_conn) when its
- * real server was quiesced to weight 0.  kvs keeps no conntrack entry
- * for its connections, so in-tree's "old conntrack: drop the SYN" case
- * (the 1 s delay kube-proxy avoids with mode 0) does not arise.
+ * A packet that starts a connection (a TCP SYN, an SCTP INIT; never a
+ * datagram) met one on its tuple: does that one end here so the packet
+ * is scheduled afresh?  As in-tree 6.1, two independent reasons: with
+ * sysctl expire_nodest_conn, its real server was quiesced to weight 0;
+ * with conn_reuse_mode not 0, it has finished (and was not made from a
+ * persistence template).  kvs keeps no conntrack entry for its
+ * connections, so in-tree's "old conntrack: drop the SYN" case (the 1 s
+ * delay kube-proxy avoids with mode 0) does not arise.
  */
 static bool conn_reschedule(struct kvs_net *kn, struct kvs_conn *cp,
 			    const struct kvs_proto *pp,
 			    const struct sk_buff *skb, const struct kvs_iph *iph)
 {
-	if (!READ_ONCE(kn->sysctl.conn_reuse_mode) ||
-	    !pp->can_schedule(skb, iph))
+	int mode = READ_ONCE(kn->sysctl.conn_reuse_mode);
+
+	if (!pp->is_new || !pp->is_new(skb, iph))
 		return false;
 	if (READ_ONCE(kn->sysctl.expire_nodest_conn) &&
 	    !READ_ONCE(cp->dest->weight))
 		return true;
-	return pp->reusable(cp);
+	return mode && !cp->control && pp->reusable(cp, mode);
 }
 
 /*

@@ -81,10 +81,18 @@ struct kvs_proto {
 	bool (*state_active)(unsigned int state);
 	/*
 	 * An opening packet met @cp: is it a client reusing the tuple of a
-	 * finished connection, to be scheduled afresh?  (in-tree's
-	 * conn_reuse_mode 1, its default)
+	 * finished connection, to be scheduled afresh?  @mode is sysctl
+	 * conn_reuse_mode, not 0 (bit 1: also a TCP connection in FIN_WAIT
+	 * that never saw a reply, as in-tree).
 	 */
-	bool (*reusable)(const struct kvs_conn *cp);
+	bool (*reusable)(const struct kvs_conn *cp, int mode);
+	/*
+	 * Does this packet start a connection even on a tuple in use, so
+	 * that conn_reuse_mode and expire_nodest_conn may end the old one
+	 * (a TCP SYN, an SCTP INIT: in-tree's is_new_conn)?  NULL: no
+	 * packet does, a datagram follows its flow (UDP).
+	 */
+	bool (*is_new)(const struct sk_buff *skb, const struct kvs_iph *iph);
 	/*
 	 * NAT changed an address or port of a protocol whose checksum is
 	 * not the internet one (SCTP's CRC32c): recompute it.  NULL for

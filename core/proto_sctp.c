@@ -251,7 +251,7 @@ static bool sctp_state_active(unsigned int state)
 	return state == KVS_SCTP_S_ESTABLISHED;
 }
 
-static bool sctp_reusable(const struct kvs_conn *cp)
+static bool sctp_reusable(const struct kvs_conn *cp, int mode)
 {
 	return READ_ONCE(cp->state) == KVS_SCTP_S_CLOSED;
 }
@@ -336,6 +336,7 @@ const struct kvs_proto kvs_proto_sctp = {
 	.state_name	= sctp_state_name,
 	.state_active	= sctp_state_active,
 	.reusable	= sctp_reusable,
+	.is_new		= sctp_can_schedule,
 	.csum_ok	= sctp_csum_ok,
 	.nat_csum	= sctp_nat_csum,
 	.not_reset	= sctp_not_reset,

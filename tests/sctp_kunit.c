@@ -315,9 +315,9 @@ static void sctp_proto_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, pp->state_active(KVS_SCTP_S_COOKIE_ECHOED));
 	KUNIT_EXPECT_FALSE(test, pp->state_active(KVS_SCTP_S_SHUTDOWN_SENT));
 	cp.state = KVS_SCTP_S_CLOSED;
-	KUNIT_EXPECT_TRUE(test, pp->reusable(&cp));
+	KUNIT_EXPECT_TRUE(test, pp->reusable(&cp, 1));
 	cp.state = KVS_SCTP_S_SHUTDOWN_ACK_SENT;
-	KUNIT_EXPECT_FALSE(test, pp->reusable(&cp));
+	KUNIT_EXPECT_FALSE(test, pp->reusable(&cp, 1));
 }
 
 /* NAT in both directions leaves a valid CRC32c and IP checksum. */
