@@ -22,6 +22,7 @@
 #include <net/addrconf.h>
 #include <net/ip.h>
 #include <net/route.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 
 #include "../xmit/xmit.h"
 #include "hooks.h"
@@ -293,6 +294,99 @@ static int parse(const struct sk_buff *skb, u8 pf, struct kvs_iph *iph)
 	return kvs_parse_ipv4(skb, iph);
 }
 
+/*
+ * A packet whose headers do not add up is dropped (and counted) only
+ * when it was sent to a virtual service: a TCP, UDP or SCTP packet
+ * whose transport header is cut short or inconsistent, toward an
+ * address and port (or firewall mark) kvs balances, which the service
+ * lookup of a good packet would have found.  Anything else, an IPv6
+ * chain ending in "no next header", a protocol kvs does not balance, a
+ * packet to another address or only passing through, is the rest of
+ * the stack's to judge, as in-tree leaves it.
+ */
+static unsigned int malformed(struct kvs_net *kn, const struct sk_buff *skb,
+			      const struct kvs_iph *iph, unsigned int hooknum)
+{
+	if (hooknum == NF_INET_FORWARD || !kvs_proto_find(iph->protocol) ||
+	    !iph->af || !kvs_service_for(kn, skb, iph))
+		return NF_ACCEPT;
+	kvs_drop_count(kn, KVS_DROP_MALFORMED);
+	return NF_DROP;
+}
+
+/* As in-tree, a queue per hook: a packet met at two never mixes trains. */
+static enum ip_defrag_users defrag_user(unsigned int hooknum)
+{
+	switch (hooknum) {
+	case NF_INET_LOCAL_IN:
+		return IP_DEFRAG_VS_IN;
+	case NF_INET_FORWARD:
+		return IP_DEFRAG_VS_FWD;
+	default:
+		return IP_DEFRAG_VS_OUT;
+	}
+}
+
+/*
+ * IPv4 fragments of what kvs balances (TCP, UDP, SCTP, and ICMP, whose
+ * errors quote a connection) are reassembled where in-tree reassembles
+ * them, with the kernel's ip_defrag(): replies met at FORWARD (a real
+ * server's 3,000-byte answer comes in fragments), and whatever LOCAL_OUT
+ * or LOCAL_IN still sees in pieces.  The whole packet goes on and the
+ * output path fragments it again.  A raw socket that asked for no
+ * reassembly (IP_NODEFRAG) keeps its pieces.  Returns NF_ACCEPT to go
+ * on with @skb, whole; NF_STOLEN when ip_defrag() took it, to wait for
+ * the rest of its train or dropped (a truncated, overlapping or timed
+ * out train, counted in the IP MIB's Reasm* counters).
+ */
+static unsigned int defrag4(struct kvs_net *kn, struct sk_buff *skb,
+			    unsigned int hooknum)
+{
+	struct sock *sk = skb_to_full_sk(skb);
+	int err;
+
+	if (!pskb_network_may_pull(skb, sizeof(struct iphdr)) ||
+	    !ip_is_fragment(ip_hdr(skb)))
+		return NF_ACCEPT;
+	switch (ip_hdr(skb)->protocol) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_SCTP:
+	case IPPROTO_ICMP:
+		break;
+	default:
+		return NF_ACCEPT;
+	}
+	if (hooknum == NF_INET_LOCAL_OUT && sk && sk->sk_family == PF_INET &&
+	    inet_sk(sk)->nodefrag)
+		return NF_ACCEPT;
+	local_bh_disable();
+	err = ip_defrag(kn->net, skb, defrag_user(hooknum));
+	local_bh_enable();
+	if (err)
+		return NF_STOLEN;
+	ip_send_check(ip_hdr(skb));
+	return NF_ACCEPT;
+}
+
+/*
+ * IPv6 is reassembled before any hook of ours by nf_defrag_ipv6, which
+ * a namespace turns on with its first IPv6 service or real server, as
+ * in-tree does, and off when it goes.  kvs_net.lock held.
+ */
+int kvs_hooks_defrag6(struct kvs_net *kn)
+{
+	int err;
+
+	lockdep_assert_held(&kn->lock);
+	if (!IS_ENABLED(CONFIG_NF_DEFRAG_IPV6) || kn->defrag6)
+		return 0;
+	err = nf_defrag_ipv6_enable(kn->net);
+	if (!err)
+		kn->defrag6 = true;
+	return err;
+}
+
 /* The same function serves the IPv4 and the IPv6 hooks. */
 static unsigned int kvs_hook(void *priv, struct sk_buff *skb,
 			     const struct nf_hook_state *state)
@@ -306,13 +400,11 @@ static unsigned int kvs_hook(void *priv, struct sk_buff *skb,
 
 	if (kvs_skb_owned(skb))
 		return NF_ACCEPT;
-	if (parse(skb, state->pf, &iph)) {
-		/* Not for us to judge what is only passing through. */
-		if (state->hook == NF_INET_FORWARD)
-			return NF_ACCEPT;
-		kvs_drop_count(kn, KVS_DROP_MALFORMED);
-		return NF_DROP;
-	}
+	if (state->pf == NFPROTO_IPV4 &&
+	    defrag4(kn, skb, state->hook) == NF_STOLEN)
+		return NF_STOLEN;
+	if (parse(skb, state->pf, &iph))
+		return malformed(kn, skb, &iph, state->hook);
 	if (iph.fragment)
 		return NF_ACCEPT;
 	if (iph.protocol == (iph.af == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP))
@@ -392,6 +484,9 @@ int kvs_hooks_register(struct kvs_net *kn)
 /* At namespace exit; returns after no CPU is inside a hook any more. */
 void kvs_hooks_unregister(struct kvs_net *kn)
 {
+	if (kn->defrag6 && IS_ENABLED(CONFIG_NF_DEFRAG_IPV6))
+		nf_defrag_ipv6_disable(kn->net);
+	kn->defrag6 = false;
 	if (!kn->hooks_registered)
 		return;
 	nf_unregister_net_hooks(kn->net, kvs_hook_ops,

@@ -123,7 +123,7 @@ for b in "${BACKENDS[@]}"; do
 	on_director ipvsadm -a -u "$svc_u" -r "${BACKEND_IP[$b]}:9000" -m
 done
 udp_from() {
-	echo x | on_client socat -T 3 - "UDP4:$svc_u,sourceport=$1" 2>&1 || true
+	echo x | on_client socat -t 4 -T 4 - "UDP4:$svc_u,sourceport=$1" 2>&1 || true
 }
 u1=$(udp_from 42100)
 expect_match "kube-proxy settings: UDP answered" '^[AB]$' "$u1"
