@@ -400,6 +400,14 @@ static unsigned int kvs_hook(void *priv, struct sk_buff *skb,
 
 	if (kvs_skb_owned(skb))
 		return NF_ACCEPT;
+	/*
+	 * As in-tree: from another host, only a packet sent to this one
+	 * (not a broadcast or multicast frame) is balanced; and one with no
+	 * route yet is not ours to judge.
+	 */
+	if ((skb->pkt_type != PACKET_HOST &&
+	     state->hook != NF_INET_LOCAL_OUT) || !skb_dst(skb))
+		return NF_ACCEPT;
 	if (state->pf == NFPROTO_IPV4 &&
 	    defrag4(kn, skb, state->hook) == NF_STOLEN)
 		return NF_STOLEN;
@@ -410,8 +418,17 @@ static unsigned int kvs_hook(void *priv, struct sk_buff *skb,
 	if (iph.protocol == (iph.af == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP))
 		return kvs_icmp_hook(kn, skb, &iph, state->hook);
 	pp = kvs_proto_find(iph.protocol);
-	if (!pp)
+	if (!pp) {
+		/*
+		 * sysctl ignore_tunneled: a tunnel packet (IPIP, GRE, ...) is
+		 * marked as ours, so the packet it carries, decapsulated in
+		 * this namespace (the mark survives), is not balanced, as
+		 * in-tree.
+		 */
+		if (READ_ONCE(kn->sysctl.ignore_tunneled))
+			kvs_skb_set_owned(skb);
 		return NF_ACCEPT;
+	}
 
 	kvs_tuple_from_iph(&t, &iph);
 	cp = kvs_conn_lookup(&kn->conns, &t, &dir);

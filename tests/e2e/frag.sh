@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Fragments, as production sees them (large DNS answers): a 3,000-byte UDP request and a 3,000-byte reply, each fragmented by its sender, cross the VIP whole by NAT, direct routing and an IPIP tunnel, over IPv4 and IPv6; an overlapping and a truncated IPv4 train from a real server are dropped by the director and counted in its IP reassembly counters, and the client sees none of it.
+# Fragments, as production sees them (large DNS answers): a 3,000-byte UDP request and a 3,000-byte reply, each fragmented by its sender, cross the VIP whole by NAT, direct routing and an IPIP tunnel, over IPv4 and IPv6; an overlapping and a truncated IPv4 train from a real server are dropped by the director, counted in its IP reassembly counters (ReasmFails), and the client sees none of it.
 # e2e: also intree
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -37,6 +37,16 @@ row() {
 	before=$(stat -c %s "$log")
 	got=$WORK/got
 	echo_through udp "$vip" "$PORT" "$PAYLOAD" >"$got" 2>/dev/null || true
+	# IPv6 inside IPv6: the client's 1,500-byte fragments do not fit
+	# the tunnel, the director answers packet too big (as in-tree), the
+	# datagram is lost and the client's next one, cut to the tunnel's
+	# MTU, goes through: as a DNS client retries.
+	if [[ $m == ipip && $fam == 6 ]] && ! cmp -s "$PAYLOAD" "$got"; then
+		expect_match "$tag: the client learned the tunnel's MTU" "mtu 1460" \
+			"$(on_client ip -6 route get "$vip")"
+		before=$(stat -c %s "$log")
+		echo_through udp "$vip" "$PORT" "$PAYLOAD" >"$got" 2>/dev/null || true
+	fi
 	if wait_until 5 _size_ge "$log" $((before + 3000)) &&
 		tail -c +$((before + 1)) "$log" | cmp -s - "$PAYLOAD"; then
 		ok "$tag: the 3,000-byte request reached the real server whole"
@@ -96,18 +106,16 @@ on_director sysctl -qw net.ipv4.ipfrag_time=2
 udp8='\x1b\x58\xaf\xc8\x00\x28\x00\x00' # 7000 -> 45000, length 40
 data8='\x64\x61\x74\x61\x64\x61\x74\x61'
 c_reqds=$(mib "$NS_CLIENT" Ip ReasmReqds snmp)
-d_overlaps=$(mib "$NS_DIRECTOR" IpExt ReasmOverlaps netstat)
-d_timeout=$(mib "$NS_DIRECTOR" Ip ReasmTimeout snmp)
+d_fails=$(mib "$NS_DIRECTOR" Ip ReasmFails snmp)
 # Overlapping: bytes 8-15 twice, then the last piece.
 frag 4242 2000 "$udp8$data8"
 frag 4242 2001 "$data8$data8"
 frag 4242 0003 "$data8$data8"
 # Truncated: a first piece whose rest never comes.
 frag 4343 2000 "$udp8$data8"
-expect_eventually "director: the overlapping train is dropped and counted (ReasmOverlaps)" \
-	5 $((d_overlaps + 1)) mib "$NS_DIRECTOR" IpExt ReasmOverlaps netstat
-check "director: the truncated train times out, counted (ReasmTimeout)" \
-	wait_until 10 mib_above "$NS_DIRECTOR" Ip ReasmTimeout snmp "$d_timeout"
+check "director: both trains dropped and counted (ReasmFails up by 2)" \
+	wait_until 10 mib_above "$NS_DIRECTOR" Ip ReasmFails snmp $((d_fails + 1))
+show grep -E '^Ip(Ext)?:' /proc/net/snmp /proc/net/netstat
 expect_eq "client: no fragment of either train reached it" "$c_reqds" \
 	"$(mib "$NS_CLIENT" Ip ReasmReqds snmp)"
 show ipvsadm -L -n --stats
