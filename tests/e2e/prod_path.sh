@@ -26,6 +26,13 @@ done
 bg_start tstamp "$NS_DIRECTOR" socat -u UDP4-RECV:5555,so-timestamp -
 wait_listen "$NS_DIRECTOR" udp 5555
 
+# get NS [CURL-OPTION...]: the answer to one request to the VIP.
+get() {
+	local ns=$1
+	shift
+	run_in "$ns" curl -sS --max-time 15 "$@" "http://$VIP/" 2>&1 || true
+}
+
 for m in nat dr ipip; do
 	on_director ipvsadm -R <<-EOT
 		-C
@@ -34,12 +41,16 @@ for m in nat dr ipip; do
 	EOT
 	ok=0
 	for _ in 1 2 3 4; do
-		[[ $(http_get "$NS_CLIENT" "http://$VIP/") == A ]] && ok=$((ok + 1))
+		[[ $(get "$NS_CLIENT") == A ]] && ok=$((ok + 1))
 	done
 	expect_eq "$m: a remote client's 4 requests answered through fq" 4 "$ok"
+	# From an address of the director's own, not the VIP: the real
+	# servers hold the VIP too (direct routing), and would answer it
+	# to themselves.
 	ok=0
 	for _ in 1 2 3 4; do
-		[[ $(http_get "$NS_DIRECTOR" "http://$VIP/") == A ]] && ok=$((ok + 1))
+		[[ $(get "$NS_DIRECTOR" --interface "$DIRECTOR_CLIENT_IP") == A ]] &&
+			ok=$((ok + 1))
 	done
 	expect_eq "$m: the director's own 4 requests answered through fq" 4 "$ok"
 done
