@@ -8,7 +8,9 @@
  */
 #include <kunit/test.h>
 
-#include "../core/kvs.h"
+#include "../core/netns.h"
+#include "../core/plugin.h"
+#include "../core/service.h"
 
 #define SVC_DESTS	10000
 #define SVC_VPORT	80
