@@ -4,8 +4,10 @@
  * directions of every connection, so a packet from either side is found
  * with a single lookup.  The table grows and shrinks with its load.
  *
- * Lifetime: the data path only ever writes cp->expires (and the state,
- * under cp->lock); it never frees.  Connections leave the table in
+ * Lifetime: a connection is hashed with its dead bit set, so lookups,
+ * gc and clashes pass it by until both tuples and its counts are in
+ * place; clearing the bit publishes it.  The data path only ever writes
+ * cp->expires (and the state, under cp->lock); it never frees.  Connections leave the table in
  * conn_unlink(), either from the periodic gc pass once they have expired
  * or from the data path when it meets an expired one, whoever wins the
  * dead bit.  The memory is returned after an RCU grace period, so any
@@ -18,6 +20,11 @@
 #include "packet.h"
 #include "service.h"
 #include "table.h"
+#include "kunit_seams.h"
+
+#if IS_ENABLED(CONFIG_KVS_KUNIT_TEST)
+void (*kvs_seam_conn_hashed)(struct kvs_conn_table *tbl, struct kvs_conn *cp);
+#endif
 
 static unsigned int conn_tab_bits = 12;
 module_param(conn_tab_bits, uint, 0444);
@@ -179,7 +186,7 @@ static int insert_reply(struct kvs_conn_table *tbl, struct kvs_conn *cp)
 	if (!old)
 		return -EADDRINUSE;
 	holder = tuple_to_conn(old);
-	if (!conn_expired(holder) && !holder->proto->reusable(holder))
+	if (!conn_expired(holder) && !holder->proto->reusable(holder, 1))
 		return -EADDRINUSE;
 	conn_unlink(tbl, holder);
 	err = rhashtable_lookup_insert_fast(&tbl->ht, &th->node, conn_params);
@@ -252,12 +259,19 @@ struct kvs_conn *kvs_conn_new_ctl(struct kvs_conn_table *tbl,
 	cp->expires = jiffies + timeout;
 	/* Put by conn_unlink() only: on failure the caller still owns it. */
 	cp->control = ctl;
+	/*
+	 * Not published yet: another CPU meeting the first tuple before
+	 * the second is in (a lookup, gc, a clash in insert_reply()) must
+	 * neither use nor unlink a connection half in the table.
+	 */
+	__set_bit(CONN_DEAD, &cp->dead);
 
 	err = rhashtable_lookup_insert_fast(&tbl->ht,
 					    &cp->tuple[KVS_DIR_ORIG].node,
 					    conn_params);
 	if (err)
 		goto err_free;
+	kvs_seam_conn_hash(tbl, cp);
 	if (conn_has_reply(cp)) {
 		err = insert_reply(tbl, cp);
 		if (err)
@@ -267,11 +281,12 @@ struct kvs_conn *kvs_conn_new_ctl(struct kvs_conn_table *tbl,
 	kvs_gc_count_insert(&tbl->count, &tbl->gc, tbl->gc_interval);
 	atomic_inc(&dest->inactconns);
 	dest_conn_added(dest);
+	/* Complete: what came before is seen by whoever sees the bit clear. */
+	clear_bit_unlock(CONN_DEAD, &cp->dead);
 	return cp;
 
 err_unhash:
 	/* Readers may have seen the first tuple: free after a grace period. */
-	set_bit(CONN_DEAD, &cp->dead);
 	rhashtable_remove_fast(&tbl->ht, &cp->tuple[KVS_DIR_ORIG].node,
 			       conn_params);
 	call_rcu(&cp->rcu, conn_free_rcu);

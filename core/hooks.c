@@ -22,6 +22,7 @@
 #include <net/addrconf.h>
 #include <net/ip.h>
 #include <net/route.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 
 #include "../xmit/xmit.h"
 #include "hooks.h"
@@ -54,6 +55,20 @@ static void conn_track_packet(struct kvs_net *kn, struct kvs_conn *cp,
 		kvs_persist_seen(cp, dir);
 }
 
+/*
+ * A packet whose checksum kvs would recompute (SCTP) must be intact
+ * before it opens a connection, moves one's state or is rewritten: a
+ * corrupted one is dropped and counted, never made valid.
+ */
+static bool csum_ok(struct kvs_net *kn, const struct kvs_proto *pp,
+		    const struct sk_buff *skb, const struct kvs_iph *iph)
+{
+	if (!pp->csum_ok || pp->csum_ok(skb, iph))
+		return true;
+	kvs_drop_count(kn, KVS_DROP_MALFORMED);
+	return false;
+}
+
 static unsigned int conn_forward(struct kvs_net *kn, struct sk_buff *skb,
 				 struct kvs_conn *cp, enum kvs_dir dir,
 				 const struct kvs_iph *iph, unsigned int hooknum)
@@ -66,6 +81,8 @@ static unsigned int conn_forward(struct kvs_net *kn, struct sk_buff *skb,
 	/* A reply met in LOCAL_OUT comes from a real server on this host. */
 	if (dir == KVS_DIR_REPLY && !xmit->out)
 		return NF_ACCEPT;
+	if (!csum_ok(kn, cp->proto, skb, iph))
+		return NF_DROP;
 
 	conn_track_packet(kn, cp, dir, skb, iph);
 	if (dir == KVS_DIR_ORIG)
@@ -189,25 +206,27 @@ static bool nat_unknown_reply(struct kvs_net *kn, const struct kvs_proto *pp,
 }
 
 /*
- * An opening packet met a connection on its tuple: does that connection
- * end here so the packet is scheduled afresh?  As in-tree: never with
- * sysctl conn_reuse_mode 0 (the packet follows the old connection);
- * else when the old one has finished, or (expire_nodest_conn) when its
- * real server was quiesced to weight 0.  kvs keeps no conntrack entry
- * for its connections, so in-tree's "old conntrack: drop the SYN" case
- * (the 1 s delay kube-proxy avoids with mode 0) does not arise.
+ * A packet that starts a connection (a TCP SYN, an SCTP INIT; never a
+ * datagram) met one on its tuple: does that one end here so the packet
+ * is scheduled afresh?  As in-tree 6.1, two independent reasons: with
+ * sysctl expire_nodest_conn, its real server was quiesced to weight 0;
+ * with conn_reuse_mode not 0, it has finished (and was not made from a
+ * persistence template).  kvs keeps no conntrack entry for its
+ * connections, so in-tree's "old conntrack: drop the SYN" case (the 1 s
+ * delay kube-proxy avoids with mode 0) does not arise.
  */
 static bool conn_reschedule(struct kvs_net *kn, struct kvs_conn *cp,
 			    const struct kvs_proto *pp,
 			    const struct sk_buff *skb, const struct kvs_iph *iph)
 {
-	if (!READ_ONCE(kn->sysctl.conn_reuse_mode) ||
-	    !pp->can_schedule(skb, iph))
+	int mode = READ_ONCE(kn->sysctl.conn_reuse_mode);
+
+	if (!pp->is_new || !pp->is_new(skb, iph))
 		return false;
 	if (READ_ONCE(kn->sysctl.expire_nodest_conn) &&
 	    !READ_ONCE(cp->dest->weight))
 		return true;
-	return pp->reusable(cp);
+	return mode && !cp->control && pp->reusable(cp, mode);
 }
 
 /*
@@ -251,6 +270,8 @@ static unsigned int conn_schedule(struct kvs_net *kn, struct sk_buff *skb,
 	if (!pp->can_schedule(skb, iph) && !sloppy_ok(kn, pp, skb, iph))
 		return bypass_ok(kn, svc, iph) ? bypass(kn, skb, iph, hooknum) :
 						 NF_ACCEPT;
+	if (!csum_ok(kn, pp, skb, iph))
+		return NF_DROP;
 	/* sysctl drop_packet: memory is short, some new connections wait. */
 	if (kvs_defense_drop_packet(kn)) {
 		kvs_drop_count(kn, KVS_DROP_DEFENSE);
@@ -273,6 +294,99 @@ static int parse(const struct sk_buff *skb, u8 pf, struct kvs_iph *iph)
 	return kvs_parse_ipv4(skb, iph);
 }
 
+/*
+ * A packet whose headers do not add up is dropped (and counted) only
+ * when it was sent to a virtual service: a TCP, UDP or SCTP packet
+ * whose transport header is cut short or inconsistent, toward an
+ * address and port (or firewall mark) kvs balances, which the service
+ * lookup of a good packet would have found.  Anything else, an IPv6
+ * chain ending in "no next header", a protocol kvs does not balance, a
+ * packet to another address or only passing through, is the rest of
+ * the stack's to judge, as in-tree leaves it.
+ */
+static unsigned int malformed(struct kvs_net *kn, const struct sk_buff *skb,
+			      const struct kvs_iph *iph, unsigned int hooknum)
+{
+	if (hooknum == NF_INET_FORWARD || !kvs_proto_find(iph->protocol) ||
+	    !iph->af || !kvs_service_for(kn, skb, iph))
+		return NF_ACCEPT;
+	kvs_drop_count(kn, KVS_DROP_MALFORMED);
+	return NF_DROP;
+}
+
+/* As in-tree, a queue per hook: a packet met at two never mixes trains. */
+static enum ip_defrag_users defrag_user(unsigned int hooknum)
+{
+	switch (hooknum) {
+	case NF_INET_LOCAL_IN:
+		return IP_DEFRAG_VS_IN;
+	case NF_INET_FORWARD:
+		return IP_DEFRAG_VS_FWD;
+	default:
+		return IP_DEFRAG_VS_OUT;
+	}
+}
+
+/*
+ * IPv4 fragments of what kvs balances (TCP, UDP, SCTP, and ICMP, whose
+ * errors quote a connection) are reassembled where in-tree reassembles
+ * them, with the kernel's ip_defrag(): replies met at FORWARD (a real
+ * server's 3,000-byte answer comes in fragments), and whatever LOCAL_OUT
+ * or LOCAL_IN still sees in pieces.  The whole packet goes on and the
+ * output path fragments it again.  A raw socket that asked for no
+ * reassembly (IP_NODEFRAG) keeps its pieces.  Returns NF_ACCEPT to go
+ * on with @skb, whole; NF_STOLEN when ip_defrag() took it, to wait for
+ * the rest of its train or dropped (a truncated, overlapping or timed
+ * out train, counted in the IP MIB's Reasm* counters).
+ */
+static unsigned int defrag4(struct kvs_net *kn, struct sk_buff *skb,
+			    unsigned int hooknum)
+{
+	struct sock *sk = skb_to_full_sk(skb);
+	int err;
+
+	if (!pskb_network_may_pull(skb, sizeof(struct iphdr)) ||
+	    !ip_is_fragment(ip_hdr(skb)))
+		return NF_ACCEPT;
+	switch (ip_hdr(skb)->protocol) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_SCTP:
+	case IPPROTO_ICMP:
+		break;
+	default:
+		return NF_ACCEPT;
+	}
+	if (hooknum == NF_INET_LOCAL_OUT && sk && sk->sk_family == PF_INET &&
+	    inet_sk(sk)->nodefrag)
+		return NF_ACCEPT;
+	local_bh_disable();
+	err = ip_defrag(kn->net, skb, defrag_user(hooknum));
+	local_bh_enable();
+	if (err)
+		return NF_STOLEN;
+	ip_send_check(ip_hdr(skb));
+	return NF_ACCEPT;
+}
+
+/*
+ * IPv6 is reassembled before any hook of ours by nf_defrag_ipv6, which
+ * a namespace turns on with its first IPv6 service or real server, as
+ * in-tree does, and off when it goes.  kvs_net.lock held.
+ */
+int kvs_hooks_defrag6(struct kvs_net *kn)
+{
+	int err;
+
+	lockdep_assert_held(&kn->lock);
+	if (!IS_ENABLED(CONFIG_NF_DEFRAG_IPV6) || kn->defrag6)
+		return 0;
+	err = nf_defrag_ipv6_enable(kn->net);
+	if (!err)
+		kn->defrag6 = true;
+	return err;
+}
+
 /* The same function serves the IPv4 and the IPv6 hooks. */
 static unsigned int kvs_hook(void *priv, struct sk_buff *skb,
 			     const struct nf_hook_state *state)
@@ -286,20 +400,35 @@ static unsigned int kvs_hook(void *priv, struct sk_buff *skb,
 
 	if (kvs_skb_owned(skb))
 		return NF_ACCEPT;
-	if (parse(skb, state->pf, &iph)) {
-		/* Not for us to judge what is only passing through. */
-		if (state->hook == NF_INET_FORWARD)
-			return NF_ACCEPT;
-		kvs_drop_count(kn, KVS_DROP_MALFORMED);
-		return NF_DROP;
-	}
+	/*
+	 * As in-tree: from another host, only a packet sent to this one
+	 * (not a broadcast or multicast frame) is balanced; and one with no
+	 * route yet is not ours to judge.
+	 */
+	if ((skb->pkt_type != PACKET_HOST &&
+	     state->hook != NF_INET_LOCAL_OUT) || !skb_dst(skb))
+		return NF_ACCEPT;
+	if (state->pf == NFPROTO_IPV4 &&
+	    defrag4(kn, skb, state->hook) == NF_STOLEN)
+		return NF_STOLEN;
+	if (parse(skb, state->pf, &iph))
+		return malformed(kn, skb, &iph, state->hook);
 	if (iph.fragment)
 		return NF_ACCEPT;
 	if (iph.protocol == (iph.af == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP))
 		return kvs_icmp_hook(kn, skb, &iph, state->hook);
 	pp = kvs_proto_find(iph.protocol);
-	if (!pp)
+	if (!pp) {
+		/*
+		 * sysctl ignore_tunneled: a tunnel packet (IPIP, GRE, ...) is
+		 * marked as ours, so the packet it carries, decapsulated in
+		 * this namespace (the mark survives), is not balanced, as
+		 * in-tree.
+		 */
+		if (READ_ONCE(kn->sysctl.ignore_tunneled))
+			kvs_skb_set_owned(skb);
 		return NF_ACCEPT;
+	}
 
 	kvs_tuple_from_iph(&t, &iph);
 	cp = kvs_conn_lookup(&kn->conns, &t, &dir);
@@ -372,6 +501,9 @@ int kvs_hooks_register(struct kvs_net *kn)
 /* At namespace exit; returns after no CPU is inside a hook any more. */
 void kvs_hooks_unregister(struct kvs_net *kn)
 {
+	if (kn->defrag6 && IS_ENABLED(CONFIG_NF_DEFRAG_IPV6))
+		nf_defrag_ipv6_disable(kn->net);
+	kn->defrag6 = false;
 	if (!kn->hooks_registered)
 		return;
 	nf_unregister_net_hooks(kn->net, kvs_hook_ops,

@@ -11,5 +11,6 @@ struct kvs_net;
 
 int kvs_hooks_register(struct kvs_net *kn);
 void kvs_hooks_unregister(struct kvs_net *kn);
+int kvs_hooks_defrag6(struct kvs_net *kn);
 
 #endif /* _KVS_HOOKS_H */

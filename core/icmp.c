@@ -225,13 +225,15 @@ unsigned int kvs_icmp_hook(struct kvs_net *kn, struct sk_buff *skb,
 	u8 _type;
 	const u8 *type;
 
+	/*
+	 * An ICMP message kvs cannot read, or an error quoting garbage,
+	 * belongs to no connection: the stack judges it, as in-tree.
+	 */
 	type = skb_header_pointer(skb, iph->thoff, sizeof(_type), &_type);
-	if (!type)
-		goto malformed;
-	if (!icmp_is_error(iph->af, *type))
+	if (!type || !icmp_is_error(iph->af, *type))
 		return NF_ACCEPT;
 	if (kvs_parse_quote(skb, iph->thoff + ICMP_QUOTE_OFF, iph->af, &ciph))
-		goto malformed;
+		return NF_ACCEPT;
 	if (ciph.fragment || !kvs_proto_find(ciph.protocol))
 		return NF_ACCEPT;
 

@@ -50,6 +50,7 @@ struct kvs_net {
 	u32 next_svc_id;		/* for xa_alloc_cyclic */
 	unsigned int num_services;
 	bool hooks_registered;
+	bool defrag6;			/* nf_defrag_ipv6 on for us, under @lock */
 	/*
 	 * A dest with direct routing or a tunnel was ever configured here:
 	 * only then can a real server's reply pass with no tuple of its

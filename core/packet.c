@@ -52,6 +52,18 @@ static int parse_ports(const struct sk_buff *skb, struct kvs_iph *iph,
 	}
 	if (quote)
 		need = QUOTE_MIN_L4;
+	/*
+	 * The ports first, where they are there: a packet refused below
+	 * still says which service it was sent to (see the hooks).
+	 */
+	if (iph->thoff + sizeof(_ports) <= end) {
+		ports = skb_header_pointer(skb, iph->thoff, sizeof(_ports),
+					   _ports);
+		if (!ports)
+			return -EINVAL;
+		iph->sport = ports[0];
+		iph->dport = ports[1];
+	}
 	if (iph->thoff + need > end)
 		return -EINVAL;
 	if (iph->protocol == IPPROTO_TCP && !quote) {
@@ -59,11 +71,6 @@ static int parse_ports(const struct sk_buff *skb, struct kvs_iph *iph,
 		if (!th || th->doff < 5 || iph->thoff + th->doff * 4 > end)
 			return -EINVAL;
 	}
-	ports = skb_header_pointer(skb, iph->thoff, sizeof(_ports), _ports);
-	if (!ports)
-		return -EINVAL;
-	iph->sport = ports[0];
-	iph->dport = ports[1];
 	return 0;
 }
 

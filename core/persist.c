@@ -389,12 +389,22 @@ int kvs_persist_init(struct kvs_tpl_table *tbl)
 	return 0;
 }
 
-/* After the connections are gone (they hold templates): empty the table. */
+/*
+ * After the connections are gone (they hold templates): empty the table.
+ * A pass that yields may lose its place in a bucket it unlinks from and
+ * skip the rest of it (see kvs_conn_gc()), so pass until none is left;
+ * each pass unlinks all it meets, and nothing is inserted any more.
+ */
 void kvs_persist_destroy(struct kvs_tpl_table *tbl)
 {
+	int left;
+
 	WRITE_ONCE(tbl->dying, true);
 	cancel_delayed_work_sync(&tbl->gc);
-	kvs_persist_gc(tbl, true);
+	do {
+		left = atomic_read(&tbl->count);
+		kvs_persist_gc(tbl, true);
+	} while (atomic_read(&tbl->count) && atomic_read(&tbl->count) < left);
 	WARN_ON(atomic_read(&tbl->count));
 	rhashtable_destroy(&tbl->ht);
 }

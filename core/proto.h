@@ -81,16 +81,31 @@ struct kvs_proto {
 	bool (*state_active)(unsigned int state);
 	/*
 	 * An opening packet met @cp: is it a client reusing the tuple of a
-	 * finished connection, to be scheduled afresh?  (in-tree's
-	 * conn_reuse_mode 1, its default)
+	 * finished connection, to be scheduled afresh?  @mode is sysctl
+	 * conn_reuse_mode, not 0 (bit 1: also a TCP connection in FIN_WAIT
+	 * that never saw a reply, as in-tree).
 	 */
-	bool (*reusable)(const struct kvs_conn *cp);
+	bool (*reusable)(const struct kvs_conn *cp, int mode);
+	/*
+	 * Does this packet start a connection even on a tuple in use, so
+	 * that conn_reuse_mode and expire_nodest_conn may end the old one
+	 * (a TCP SYN, an SCTP INIT: in-tree's is_new_conn)?  NULL: no
+	 * packet does, a datagram follows its flow (UDP).
+	 */
+	bool (*is_new)(const struct sk_buff *skb, const struct kvs_iph *iph);
 	/*
 	 * NAT changed an address or port of a protocol whose checksum is
 	 * not the internet one (SCTP's CRC32c): recompute it.  NULL for
 	 * TCP and UDP, whose checksums are updated incrementally.
 	 */
 	void (*nat_csum)(struct sk_buff *skb, unsigned int thoff);
+	/*
+	 * Does the checksum that @nat_csum would overwrite hold?  Asked
+	 * before a packet opens or follows a connection; a false answer
+	 * drops it.  NULL: the incremental update keeps a bad checksum
+	 * bad, the real server or client judges it (TCP, UDP).
+	 */
+	bool (*csum_ok)(const struct sk_buff *skb, const struct kvs_iph *iph);
 	/*
 	 * Is this packet anything but a reset of the peer's state (a TCP
 	 * RST, an SCTP ABORT)?  As in-tree, such a packet may open a

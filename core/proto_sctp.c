@@ -4,7 +4,8 @@
  * chunk but ABORT with sysctl sloppy_sctp); the
  * association state follows the first chunk of each packet in each
  * direction (the in-tree state machine, so ipvsadm -L -c, timeouts and
- * ActiveConn read the same); NAT recomputes the CRC32c checksum.
+ * ActiveConn read the same); a packet's CRC32c is verified before kvs
+ * acts on it, and NAT recomputes it.
  */
 #include <linux/crc32.h>
 #include <linux/crc32c.h>
@@ -250,7 +251,7 @@ static bool sctp_state_active(unsigned int state)
 	return state == KVS_SCTP_S_ESTABLISHED;
 }
 
-static bool sctp_reusable(const struct kvs_conn *cp)
+static bool sctp_reusable(const struct kvs_conn *cp, int mode)
 {
 	return READ_ONCE(cp->state) == KVS_SCTP_S_CLOSED;
 }
@@ -271,6 +272,37 @@ static const struct skb_checksum_ops crc32c_ops = {
 	.update	 = crc32c_update,
 	.combine = crc32c_combine,
 };
+
+/*
+ * Is the CRC32c of a packet kvs is about to act on right?  NAT computes
+ * it afresh, so a packet corrupted on its way here would leave as a
+ * valid one; it is checked first (in-tree checks only under an app
+ * helper).  The field counts as zero in the sum, without writing the
+ * packet.  A packet from this host (CHECKSUM_PARTIAL: its CRC is still
+ * to be computed, by us or the device) or one a device verified is
+ * trusted, as the SCTP stack trusts them.
+ */
+static bool sctp_csum_ok(const struct sk_buff *skb, const struct kvs_iph *iph)
+{
+	static const u8 zero[sizeof_field(struct sctphdr, checksum)];
+	unsigned int off = offsetof(struct sctphdr, checksum);
+	const struct sctphdr *sh;
+	struct sctphdr _sh;
+	u32 crc;
+
+	if (skb->ip_summed == CHECKSUM_PARTIAL ||
+	    skb->ip_summed == CHECKSUM_UNNECESSARY)
+		return true;
+	sh = skb_header_pointer(skb, iph->thoff, sizeof(_sh), &_sh);
+	if (!sh)
+		return false;
+	crc = crc32c(~0U, sh, off);
+	crc = crc32c(crc, zero, sizeof(zero));
+	crc = (__force u32)__skb_checksum(skb, iph->thoff + sizeof(_sh),
+					  skb->len - iph->thoff - sizeof(_sh),
+					  (__force __wsum)crc, &crc32c_ops);
+	return cpu_to_le32(~crc) == sh->checksum;
+}
 
 /*
  * After NAT changed a port: SCTP's checksum is a CRC32c over the whole
@@ -304,6 +336,8 @@ const struct kvs_proto kvs_proto_sctp = {
 	.state_name	= sctp_state_name,
 	.state_active	= sctp_state_active,
 	.reusable	= sctp_reusable,
+	.is_new		= sctp_can_schedule,
+	.csum_ok	= sctp_csum_ok,
 	.nat_csum	= sctp_nat_csum,
 	.not_reset	= sctp_not_reset,
 };

@@ -254,11 +254,24 @@ static bool tcp_state_active(unsigned int state)
 	}
 }
 
-static bool tcp_reusable(const struct kvs_conn *cp)
+static bool tcp_reusable(const struct kvs_conn *cp, int mode)
 {
 	unsigned int state = READ_ONCE(cp->state);
 
-	return state == KVS_TCP_S_TIME_WAIT || state == KVS_TCP_S_CLOSE;
+	if (state == KVS_TCP_S_TIME_WAIT || state == KVS_TCP_S_CLOSE)
+		return true;
+	return (mode & 2) && state == KVS_TCP_S_FIN_WAIT &&
+	       (READ_ONCE(cp->flags) & IP_VS_CONN_F_NOOUTPUT);
+}
+
+/* Any SYN, as in-tree asks before conn_reuse_mode applies. */
+static bool tcp_is_new(const struct sk_buff *skb, const struct kvs_iph *iph)
+{
+	const struct tcphdr *th;
+	struct tcphdr _th;
+
+	th = tcp_header(skb, iph, &_th);
+	return th && th->syn;
 }
 
 const struct kvs_proto kvs_proto_tcp = {
@@ -273,5 +286,6 @@ const struct kvs_proto kvs_proto_tcp = {
 	.state_name	= tcp_state_name,
 	.state_active	= tcp_state_active,
 	.reusable	= tcp_reusable,
+	.is_new		= tcp_is_new,
 	.not_reset	= tcp_not_reset,
 };

@@ -34,7 +34,7 @@ static bool udp_state_active(unsigned int state)
 	return false;
 }
 
-static bool udp_reusable(const struct kvs_conn *cp)
+static bool udp_reusable(const struct kvs_conn *cp, int mode)
 {
 	return false;
 }

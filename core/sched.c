@@ -138,8 +138,11 @@ void kvs_sched_update(struct kvs_service *svc, const struct kvs_dest_set *old)
  * Move a live service from its scheduler to @sched (whose reference the
  * service takes over on success).  Packets may be inside the old
  * scheduler with its data right now, so the old one is gone for a grace
- * period before the new one sets up its own data in the same slot.  On
- * failure the service gets its old scheduler back, freshly initialised.
+ * period before the new one sets up its own data in the same slot.  A
+ * service with no scheduler may have lost it to kvs_sched_unbind() (an
+ * edit to "none") an instant ago, with a reader still inside: it waits
+ * as long.  On failure the service gets its old scheduler back, freshly
+ * initialised.
  */
 int kvs_sched_rebind(struct kvs_service *svc, struct kvs_scheduler *sched)
 {
@@ -147,12 +150,11 @@ int kvs_sched_rebind(struct kvs_service *svc, struct kvs_scheduler *sched)
 	int err;
 
 	lockdep_assert_held(&svc->kn->lock);
-	if (old) {
+	if (old)
 		RCU_INIT_POINTER(svc->sched, NULL);
-		synchronize_rcu();
-		if (old->done_service)
-			old->done_service(svc);
-	}
+	synchronize_rcu();
+	if (old && old->done_service)
+		old->done_service(svc);
 	err = kvs_sched_bind(svc, sched);
 	if (err) {
 		if (old && kvs_sched_bind(svc, old)) {

@@ -302,7 +302,7 @@ static void publish_dests(struct kvs_service *svc, struct kvs_dest_set *set)
 	rcu_assign_pointer(svc->dests, set);
 	kvs_sched_update(svc, old);
 	if (old != &no_dests)
-		kfree_rcu(old, rcu);
+		kvfree_rcu(old, rcu);
 }
 
 /* "none" binds no scheduler at all, as with the in-tree module. */
@@ -470,7 +470,7 @@ int kvs_service_del(struct kvs_service *svc)
 	for (i = 0; i < set->n; i++)
 		trash_dest(kn, set->dest[i]);
 	if (set != &no_dests)
-		kfree_rcu(set, rcu);
+		kvfree_rcu(set, rcu);
 
 	service_put(svc);
 	return 0;
@@ -664,7 +664,8 @@ int kvs_dest_add(struct kvs_service *svc, const struct kvs_dest_conf *c)
 		return -EEXIST;
 
 	old = kvs_dests_locked(svc);
-	set = kmalloc(struct_size(set, dest, old->n + 1), GFP_KERNEL);
+	/* Thousands of dests need more than a few pages: kvmalloc. */
+	set = kvmalloc(struct_size(set, dest, old->n + 1), GFP_KERNEL);
 	if (!set)
 		return -ENOMEM;
 	dest = trash_take(svc, c);
@@ -694,7 +695,7 @@ int kvs_dest_add(struct kvs_service *svc, const struct kvs_dest_conf *c)
 	return 0;
 
 err_dest:
-	kfree(set);
+	kvfree(set);
 	return err;
 }
 
@@ -733,7 +734,7 @@ int kvs_dest_del(struct kvs_service *svc, const union nf_inet_addr *addr,
 	if (old->n == 1) {
 		set = &no_dests;
 	} else {
-		set = kmalloc(struct_size(set, dest, old->n - 1), GFP_KERNEL);
+		set = kvmalloc(struct_size(set, dest, old->n - 1), GFP_KERNEL);
 		if (!set)
 			return -ENOMEM;
 		for (i = 0; i < old->n; i++)

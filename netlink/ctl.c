@@ -24,6 +24,9 @@ static int service_add(struct kvs_net *kn, const struct kvs_service_conf *c)
 	if (err)
 		return err;
 	err = kvs_hooks_register(kn);
+	/* IPv6 packets reach an IPv6 service whole, as in-tree. */
+	if (!err && c->key.af == AF_INET6)
+		err = kvs_hooks_defrag6(kn);
 	if (err)
 		kvs_service_del(kvs_service_lookup(kn, &c->key));
 	return err;
@@ -56,8 +59,12 @@ int kvs_ctl_dest(struct kvs_service *svc, enum kvs_ctl_op op,
 		d->af = svc->key.af;
 	if (!kvs_genl_af_supported(d->af))
 		return -EAFNOSUPPORT;
-	if (op == KVS_CTL_NEW)
-		return kvs_dest_add(svc, d);
+	if (op == KVS_CTL_NEW) {
+		/* So do an IPv6 real server's (a tunnel's), as in-tree. */
+		int err = d->af == AF_INET6 ? kvs_hooks_defrag6(svc->kn) : 0;
+
+		return err ?: kvs_dest_add(svc, d);
+	}
 	if (op == KVS_CTL_SET)
 		return kvs_dest_edit(svc, d);
 	return kvs_dest_del(svc, &d->addr, d->port, d->af);

@@ -10,6 +10,7 @@
 #include <kunit/test.h>
 #include <linux/slab.h>
 
+#include "../core/kunit_seams.h"
 #include "../core/packet.h"
 #include "../core/service.h"
 
@@ -965,6 +966,68 @@ static void conn_two_dests_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&d1->inactconns), 1);
 }
 
+/*
+ * What another CPU may do the instant a new connection's first tuple is
+ * hashed: look it up, and run gc over everything (teardown, or gc with
+ * its connection expired).  Neither may see it before it is complete.
+ */
+static struct {
+	struct kvs_tuple orig;
+	bool found;
+} race;
+
+static void conn_race_other_cpu(struct kvs_conn_table *tbl,
+				struct kvs_conn *cp)
+{
+	enum kvs_dir dir;
+
+	race.found = kvs_conn_lookup(tbl, &race.orig, &dir);
+	kvs_conn_gc(tbl, true);
+}
+
+/*
+ * A connection is published only complete: a gc pass between its two
+ * tuples used to unlink and free it, and the reply tuple then went into
+ * the table pointing at freed memory, with the counts off by one.
+ */
+static void conn_publish_race_test(struct kunit *test)
+{
+	struct conn_ctx *ctx = test->priv;
+	struct kvs_tuple t;
+	struct kvs_conn *cp;
+	struct kvs_dest *d;
+	enum kvs_dir dir;
+	int err;
+
+	d = conn_dest(test, MASQ, 0, 0);
+	orig_tuple(&race.orig, 0, false);
+	race.found = false;
+	kvs_seam_conn_hashed = conn_race_other_cpu;
+	err = conn_add(ctx, d, 0, false, CONN_TIMEOUT);
+	kvs_seam_conn_hashed = NULL;
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_EXPECT_FALSE(test, race.found);
+
+	/* Whole: both tuples, counted once, holding the dest. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->tbl.count), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->tbl.ht.nelems), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&d->inactconns), 1);
+	KUNIT_EXPECT_EQ(test, refcount_read(&d->refcnt), 2);
+	rcu_read_lock();
+	cp = kvs_conn_lookup(&ctx->tbl, &race.orig, &dir);
+	KUNIT_EXPECT_NOT_NULL(test, cp);
+	reply_tuple(&t, d, 0);
+	KUNIT_EXPECT_PTR_EQ(test, kvs_conn_lookup(&ctx->tbl, &t, &dir), cp);
+	rcu_read_unlock();
+
+	/* And it leaves whole. */
+	kvs_conn_gc(&ctx->tbl, true);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->tbl.count), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->tbl.ht.nelems), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&d->inactconns), 0);
+	KUNIT_EXPECT_EQ(test, refcount_read(&d->refcnt), 1);
+}
+
 static struct kunit_case conn_test_cases[] = {
 	KUNIT_CASE_PARAM(conn_script_test, conn_script_gen_params),
 	KUNIT_CASE_PARAM(conn_thresh_test, conn_thresh_gen_params),
@@ -976,6 +1039,7 @@ static struct kunit_case conn_test_cases[] = {
 	KUNIT_CASE(conn_many_test),
 	KUNIT_CASE(conn_flush_test),
 	KUNIT_CASE(conn_drop_random_test),
+	KUNIT_CASE(conn_publish_race_test),
 	{}
 };
 

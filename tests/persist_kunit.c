@@ -389,6 +389,35 @@ static void tpl_drop_random_test(struct kunit *test)
 	kvs_persist_put(held);
 }
 
+/*
+ * Teardown (ip netns del, rmmod) empties the table however many
+ * templates it holds: one gc pass that yields every 1,024 entries used
+ * to lose its place in a bucket and leave some behind, with their dests
+ * and services.  Several thousand clients, then destroy.
+ */
+#define TPL_MANY	20000
+
+static void tpl_destroy_many_test(struct kunit *test)
+{
+	struct tpl_ctx *ctx = test->priv;
+	char addr[sizeof("10.255.255.255")];
+	unsigned int c;
+
+	for (c = 0; c < TPL_MANY; c++) {
+		snprintf(addr, sizeof(addr), "10.%u.%u.%u", c >> 16,
+			 (c >> 8) & 0xff, c & 0xff);
+		KUNIT_ASSERT_GE(test, tpl_sched(test, addr, 80, NULL, NULL), 0);
+	}
+	KUNIT_ASSERT_EQ(test, atomic_read(&ctx->kn->tpls.count), TPL_MANY);
+	kvs_persist_destroy(&ctx->kn->tpls);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->kn->tpls.count), 0);
+	for (c = 0; c < TPL_DESTS; c++)
+		KUNIT_EXPECT_EQ(test, atomic_read(&ctx->dest[c]->persistconns),
+				0);
+	/* The exit handler destroys again: a fresh, empty table. */
+	KUNIT_ASSERT_EQ(test, kvs_persist_init(&ctx->kn->tpls), 0);
+}
+
 /* An expired template not yet reaped is not used by the data path. */
 static void tpl_expired_lookup_test(struct kunit *test)
 {
@@ -487,6 +516,7 @@ static struct kunit_case tpl_test_cases[] = {
 	KUNIT_CASE_PARAM(tpl_quiescent_test, quiescent_gen_params),
 	KUNIT_CASE(tpl_no_dest_test),
 	KUNIT_CASE(tpl_port0_nonpersistent_test),
+	KUNIT_CASE(tpl_destroy_many_test),
 	{}
 };
 

@@ -14,6 +14,7 @@
  * calls can hold the lock they assert.
  */
 #include <kunit/test.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 
 #include "../core/sched.h"
@@ -847,6 +848,80 @@ static void name_desc(const char * const *name, char *desc)
 
 KUNIT_ARRAY_PARAM(hash_sched, hash_scheds, name_desc);
 
+/*
+ * A scheduler that notes when it let go of a service and, when bound
+ * again, whether a grace period has passed since: a reader that found
+ * it just before it let go may still be inside it, reading sched_data.
+ */
+static struct {
+	unsigned long done_at;		/* RCU state at done_service */
+	bool done;
+	bool waited;
+} gp_seen;
+
+static int gp_init_service(struct kvs_service *svc)
+{
+	if (gp_seen.done)
+		gp_seen.waited = poll_state_synchronize_rcu(gp_seen.done_at);
+	return 0;
+}
+
+static void gp_done_service(struct kvs_service *svc)
+{
+	gp_seen.done_at = get_state_synchronize_rcu();
+	gp_seen.done = true;
+}
+
+static struct kvs_dest *gp_schedule(struct kvs_service *svc,
+				    const struct sk_buff *skb,
+				    const struct kvs_iph *iph)
+{
+	return NULL;
+}
+
+static struct kvs_scheduler gp_sched = {
+	.name		= "gptest",
+	.owner		= THIS_MODULE,
+	.init_service	= gp_init_service,
+	.done_service	= gp_done_service,
+	.schedule	= gp_schedule,
+};
+
+/*
+ * ipvsadm -E ... -s none, then -s NAME at once: the new scheduler's
+ * data goes into the slot only a grace period after the old scheduler
+ * left it.
+ */
+static void sched_unbind_rebind_gp_test(struct kunit *test)
+{
+	struct sched_ctx *ctx = test->priv;
+	struct kvs_scheduler *s;
+	int err;
+
+	memset(&gp_seen, 0, sizeof(gp_seen));
+	KUNIT_ASSERT_EQ(test, kvs_register_scheduler(&gp_sched), 0);
+	bind(test, "gptest");
+	mutex_lock(&ctx->kn.lock);
+	kvs_sched_unbind(&ctx->svc);
+	mutex_unlock(&ctx->kn.lock);
+	KUNIT_EXPECT_TRUE(test, gp_seen.done);
+
+	s = kvs_sched_get("gptest");
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	mutex_lock(&ctx->kn.lock);
+	err = kvs_sched_rebind(&ctx->svc, s);
+	mutex_unlock(&ctx->kn.lock);
+	if (err)
+		kvs_sched_put(s);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_TRUE(test, gp_seen.waited);
+
+	mutex_lock(&ctx->kn.lock);
+	kvs_sched_unbind(&ctx->svc);
+	mutex_unlock(&ctx->kn.lock);
+	kvs_unregister_scheduler(&gp_sched);
+}
+
 static struct kunit_case sched_test_cases[] = {
 	KUNIT_CASE_PARAM(sched_seq_test, seq_gen_params),
 	KUNIT_CASE(sched_wrr_edit_test),
@@ -860,6 +935,7 @@ static struct kunit_case sched_test_cases[] = {
 	KUNIT_CASE(sched_sh_unusable_test),
 	KUNIT_CASE(sched_dh_unusable_test),
 	KUNIT_CASE_PARAM(sched_hash_remove_test, hash_sched_gen_params),
+	KUNIT_CASE(sched_unbind_rebind_gp_test),
 	{}
 };
 

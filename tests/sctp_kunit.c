@@ -3,8 +3,8 @@
  * KUnit tests of SCTP as the director sees it (core/proto_sctp.c): the
  * association state machine driven through kvs_proto_sctp.transition by
  * crafted packets in each direction, which packets open a connection,
- * state names, timeouts, ActiveConn, reuse, and the CRC32c checksum NAT
- * leaves behind.
+ * state names, timeouts, ActiveConn, reuse, the CRC32c check of what
+ * arrives and the CRC32c checksum NAT leaves behind.
  *
  * Expected states are the in-tree module's, read off sctp_states[] in
  * net/netfilter/ipvs/ip_vs_proto_sctp.c: INPUT for packets from the
@@ -318,9 +318,9 @@ static void sctp_proto_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, pp->state_active(KVS_SCTP_S_COOKIE_ECHOED));
 	KUNIT_EXPECT_FALSE(test, pp->state_active(KVS_SCTP_S_SHUTDOWN_SENT));
 	cp.state = KVS_SCTP_S_CLOSED;
-	KUNIT_EXPECT_TRUE(test, pp->reusable(&cp));
+	KUNIT_EXPECT_TRUE(test, pp->reusable(&cp, 1));
 	cp.state = KVS_SCTP_S_SHUTDOWN_ACK_SENT;
-	KUNIT_EXPECT_FALSE(test, pp->reusable(&cp));
+	KUNIT_EXPECT_FALSE(test, pp->reusable(&cp, 1));
 }
 
 /* NAT in both directions leaves a valid CRC32c and IP checksum. */
@@ -355,11 +355,116 @@ static void sctp_nat_csum_test(struct kunit *test)
 	kfree_skb(skb);
 }
 
+enum crc_damage {
+	CRC_INTACT,
+	CRC_FIELD,		/* the checksum field itself is off by a bit */
+	CRC_PAYLOAD,		/* a chunk byte flipped, the field kept */
+	CRC_PORT,		/* a port flipped, as NAT would rewrite */
+	CRC_ZERO,		/* the field zeroed */
+};
+
+struct crc_case {
+	const char *desc;
+	enum crc_damage damage;
+	u8 ip_summed;
+	bool paged;		/* the chunks in a page fragment */
+	bool ok;
+};
+
+static const struct crc_case crc_cases[] = {
+	{ "intact", CRC_INTACT, CHECKSUM_NONE, false, true },
+	{ "intact, in a page", CRC_INTACT, CHECKSUM_NONE, true, true },
+	{ "field off by a bit", CRC_FIELD, CHECKSUM_NONE, false, false },
+	{ "payload byte flipped", CRC_PAYLOAD, CHECKSUM_NONE, false, false },
+	{ "payload byte flipped, in a page", CRC_PAYLOAD, CHECKSUM_NONE,
+	  true, false },
+	{ "port flipped", CRC_PORT, CHECKSUM_NONE, false, false },
+	{ "field zeroed", CRC_ZERO, CHECKSUM_NONE, false, false },
+	{ "bad, CHECKSUM_COMPLETE (no CRC32c in it)", CRC_PAYLOAD,
+	  CHECKSUM_COMPLETE, false, false },
+	{ "bad, but a device verified it", CRC_PAYLOAD, CHECKSUM_UNNECESSARY,
+	  false, true },
+	{ "bad, but from this host (CHECKSUM_PARTIAL)", CRC_ZERO,
+	  CHECKSUM_PARTIAL, false, true },
+};
+
+static void crc_case_desc(const struct crc_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(sctp_crc, crc_cases, crc_case_desc);
+
+/* Move the chunks after the common header into a page fragment. */
+static void sctp_to_paged(struct kunit *test, struct sk_buff *skb,
+			  unsigned int thoff)
+{
+	unsigned int head = thoff + sizeof(struct sctphdr);
+	unsigned int len = skb->len - head;
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	memcpy(page_address(page), skb->data + head, len);
+	skb_trim(skb, head);
+	skb_fill_page_desc(skb, 0, page, 0, len);
+	skb->len += len;
+	skb->data_len += len;
+	skb->truesize += PAGE_SIZE;
+}
+
+/* The CRC32c of what arrives is checked, wherever the bytes lie. */
+static void sctp_crc_test(struct kunit *test)
+{
+	const struct crc_case *c = test->param_value;
+	struct kvs_iph iph;
+	struct sk_buff *skb;
+	struct sctphdr *sh;
+	u8 *chunk;
+
+	skb = sctp_packet(test, O, SCTP_CID_INIT, SCTP_CID_DATA, &iph);
+	sh = (struct sctphdr *)(skb->data + iph.thoff);
+	chunk = (u8 *)(sh + 1);
+	switch (c->damage) {
+	case CRC_INTACT:
+		break;
+	case CRC_FIELD:
+		sh->checksum ^= cpu_to_le32(0x100);
+		break;
+	case CRC_PAYLOAD:
+		chunk[12] ^= 0x01;
+		break;
+	case CRC_PORT:
+		sh->dest ^= htons(1);
+		break;
+	case CRC_ZERO:
+		sh->checksum = 0;
+		break;
+	}
+	if (c->paged)
+		sctp_to_paged(test, skb, iph.thoff);
+	skb->ip_summed = c->ip_summed;
+	KUNIT_ASSERT_NOT_NULL(test, kvs_proto_sctp.csum_ok);
+	KUNIT_EXPECT_EQ(test, kvs_proto_sctp.csum_ok(skb, &iph), c->ok);
+	/* The check reads, it never writes. */
+	if (!c->paged && c->damage == CRC_ZERO)
+		KUNIT_EXPECT_EQ(test, sh->checksum, 0);
+	kfree_skb(skb);
+}
+
+/* TCP and UDP checksums are updated incrementally: nothing to check. */
+static void sctp_crc_only_test(struct kunit *test)
+{
+	KUNIT_EXPECT_NULL(test, kvs_proto_tcp.csum_ok);
+	KUNIT_EXPECT_NULL(test, kvs_proto_udp.csum_ok);
+}
+
 static struct kunit_case sctp_test_cases[] = {
 	KUNIT_CASE_PARAM(sctp_sequence_test, sctp_seq_gen_params),
 	KUNIT_CASE_PARAM(sctp_can_schedule_test, sctp_sched_gen_params),
 	KUNIT_CASE(sctp_proto_test),
 	KUNIT_CASE(sctp_nat_csum_test),
+	KUNIT_CASE_PARAM(sctp_crc_test, sctp_crc_gen_params),
+	KUNIT_CASE(sctp_crc_only_test),
 	{}
 };
 

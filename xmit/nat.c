@@ -3,9 +3,12 @@
  * Masquerading (NAT, ipvsadm -m): requests get the real server as their
  * destination, replies get the virtual service back as their source.
  */
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
 #include <net/checksum.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/route.h>
 
 #include "../core/netns.h"
 #include "../core/packet.h"
@@ -126,11 +129,37 @@ drop:
 	return NF_DROP;
 }
 
+/*
+ * sysctl snat_reroute (on by default, as in-tree): a reply whose source
+ * became the VIP is routed again as if sent from the VIP, so that policy
+ * routing by source (a multi-homed director answering each VIP on its
+ * own uplink) sees the address the client will see.  Only for a client
+ * elsewhere (FORWARD, LOCAL_OUT), never for one on this host.
+ */
+static int nat_reroute(struct kvs_net *kn, struct sk_buff *skb, u16 af,
+		       unsigned int hooknum)
+{
+	struct dst_entry *dst = skb_dst(skb);
+
+	if (!READ_ONCE(kn->sysctl.snat_reroute) ||
+	    hooknum == NF_INET_LOCAL_IN || !dst)
+		return 0;
+	if (IS_ENABLED(CONFIG_IPV6) && af == AF_INET6) {
+		if (!dst->dev || (dst->dev->flags & IFF_LOOPBACK))
+			return 0;
+		return ip6_route_me_harder(kn->net, skb->sk, skb);
+	}
+	if (skb_rtable(skb)->rt_flags & RTCF_LOCAL)
+		return 0;
+	return ip_route_me_harder(kn->net, skb->sk, skb, RTN_LOCAL);
+}
+
 static unsigned int nat_out(struct kvs_net *kn, struct sk_buff *skb,
 			    struct kvs_conn *cp, const struct kvs_iph *iph,
 			    unsigned int hooknum)
 {
-	if (nat_rewrite(skb, iph, cp, true)) {
+	if (nat_rewrite(skb, iph, cp, true) ||
+	    nat_reroute(kn, skb, iph->af, hooknum)) {
 		kvs_drop_count(kn, KVS_DROP_XMIT);
 		return NF_DROP;
 	}

@@ -342,12 +342,20 @@ bool kvs_out_dec_ttl(struct sk_buff *skb, u16 af)
  * Send @skb, whose network header (family @af) is at skb->data and
  * complete, along o->dst (the reference passes to the packet).  The
  * packet goes through LOCAL_OUT marked as ours, so no hook balances it
- * again.  Always NF_STOLEN: the packet is sent or freed.
+ * again.  As in-tree, a packet from another host (skb->dev set: met in
+ * LOCAL_IN) leaves the socket early demux may have given it, and its
+ * receive time stamp, which fq would take for a departure time and drop
+ * the packet as beyond its horizon; a local process's packet keeps its
+ * socket, whose accounting (TCP small queues) waits for it to leave,
+ * and its time.  Always NF_STOLEN: the packet is sent or freed.
  */
 unsigned int kvs_out_send(struct kvs_net *kn, struct sk_buff *skb, u16 af,
 			  struct kvs_out *o)
 {
-	skb_orphan(skb);
+	if (skb->dev) {
+		skb_orphan(skb);
+		skb_clear_tstamp(skb);
+	}
 	skb_dst_drop(skb);
 	skb_dst_set(skb, o->dst);
 	o->dst = NULL;

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The sysctls that change how connections are handled, with the in-tree meaning: conn_reuse_mode (a client reusing a finished connection's port is scheduled afresh, or not with 0), expire_nodest_conn (packets of a removed dest's connection are dropped, or end it with 1), sloppy_tcp and sloppy_sctp (a mid-stream packet may open a connection).
+# The sysctls that change how connections are handled, with the in-tree meaning: conn_reuse_mode (a client reusing a finished connection's port is scheduled afresh, or not with 0), expire_nodest_conn (packets of a removed dest's connection are dropped, or end it with 1; a SYN reusing a quiesced dest's tuple is scheduled afresh whatever conn_reuse_mode, a UDP flow is not), with the settings kube-proxy and Docker use; sloppy_tcp and sloppy_sctp (a mid-stream packet may open a connection).
 # e2e: also intree
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -87,6 +87,75 @@ expect_eventually "expire_nodest_conn 1: a removed dest's idle connection ends" 
 	sh -c "ipvsadm -L -n -c | grep -c 'ESTABLISHED.*:83 '"
 exec 6>&-
 on_director sysctl -qw $vs.expire_nodest_conn=0
+
+# ---- kube-proxy's settings: conn_reuse_mode=0, expire_nodest_conn=1.
+# As in-tree 6.1, the weight-0 check stands on its own: a SYN reusing
+# the tuple of a connection whose dest was quiesced is scheduled afresh
+# even with conn_reuse_mode 0; a datagram is never a new connection, so
+# a UDP flow stays with its quiesced dest.
+svc84=$VIP:84
+on_director ipvsadm -A -t "$svc84" -s rr
+for b in "${BACKENDS[@]}"; do
+	on_director ipvsadm -a -t "$svc84" -r "${BACKEND_IP[$b]}:8000" -m
+done
+get84() {
+	on_client curl -sS --max-time 5 --local-port "$1" "http://$svc84/" 2>&1 || true
+}
+# weight SVC BACKEND W [-t|-u]: set a NAT dest's weight.
+weight() {
+	on_director ipvsadm -e "${5:--t}" "$1" -r "${BACKEND_IP[$2]}:$3" -m -w "$4"
+}
+other() { [[ $1 == A ]] && echo B || echo A; }
+on_director sysctl -qw $vs.conn_reuse_mode=0 $vs.expire_nodest_conn=1
+k1=$(get84 42000)
+expect_match "kube-proxy settings: first request answered" '^[AB]$' "$k1"
+weight "$svc84" "$k1" 8000 0
+k2=$(get84 42000)
+log "kube-proxy settings: port 42000 before and after quiescing $k1 -> $k1 $k2"
+expect_eq "kube-proxy settings: a SYN reusing a quiesced dest's tuple is scheduled afresh" \
+	"$(other "$k1")" "$k2"
+weight "$svc84" "$k1" 8000 1
+
+start_udp_name 9000
+svc_u=$VIP:53
+on_director ipvsadm -A -u "$svc_u" -s rr
+for b in "${BACKENDS[@]}"; do
+	on_director ipvsadm -a -u "$svc_u" -r "${BACKEND_IP[$b]}:9000" -m
+done
+udp_from() {
+	echo x | on_client socat -t 4 -T 4 - "UDP4:$svc_u,sourceport=$1" 2>&1 || true
+}
+u1=$(udp_from 42100)
+expect_match "kube-proxy settings: UDP answered" '^[AB]$' "$u1"
+weight "$svc_u" "$u1" 9000 0 -u
+u2=$(udp_from 42100)
+log "kube-proxy settings: UDP port 42100 before and after quiescing $u1 -> $u1 $u2"
+expect_eq "kube-proxy settings: a UDP flow stays with its quiesced dest" "$u1" "$u2"
+weight "$svc_u" "$u1" 9000 1 -u
+
+# ---- Docker's: the same and expire_quiescent_template=1, on a
+# persistent service: the reused port's SYN is scheduled afresh and its
+# client's template to the quiesced dest goes with it.
+svc85=$VIP:85
+on_director ipvsadm -A -t "$svc85" -s rr -p 60
+for b in "${BACKENDS[@]}"; do
+	on_director ipvsadm -a -t "$svc85" -r "${BACKEND_IP[$b]}:8000" -m
+done
+get85() {
+	on_client curl -sS --max-time 5 --local-port "$1" "http://$svc85/" 2>&1 || true
+}
+on_director sysctl -qw $vs.expire_quiescent_template=1
+d1=$(get85 42200)
+d2=$(get85 42201)
+expect_match "Docker settings: persistent service answered" '^[AB]$' "$d1"
+expect_eq "Docker settings: the client's template holds" "$d1" "$d2"
+weight "$svc85" "$d1" 8000 0
+d3=$(get85 42200)
+log "Docker settings: port 42200 before and after quiescing $d1 -> $d1 $d3"
+expect_eq "Docker settings: a SYN reusing a quiesced dest's tuple leaves it, template and all" \
+	"$(other "$d1")" "$d3"
+on_director sysctl -qw $vs.conn_reuse_mode=1 $vs.expire_nodest_conn=0 \
+	$vs.expire_quiescent_template=0
 
 # ---- sloppy_tcp: connections idle past a 2 s timeout are forgotten;
 # their next packet opens a new one only with sloppy_tcp.
