@@ -12,7 +12,12 @@
 
 #include <linux/jump_label.h>
 
-#include "kvs.h"
+#include "conn.h"
+#include "netns.h"
+#include "packet.h"
+#include "persist.h"
+#include "proto.h"
+#include "service.h"
 
 /* Defaults of --start-daemon, as in-tree: 224.0.0.81:8848, TTL 1. */
 #define KVS_SYNC_GROUP		htonl(0xe0000051)
