@@ -64,6 +64,7 @@ struct kvs_conn {
 	const struct kvs_proto *proto;
 	u32 flags;			/* IP_VS_CONN_F_* */
 	u8 state;			/* protocol state, under @lock */
+	u8 sync_state;			/* the state last synced (core/sync.c) */
 	/* jiffies; the data path refreshes it, gc reaps after it passes */
 	unsigned long expires;
 	unsigned long dead;		/* bit 0: unhashed, being freed */
@@ -75,6 +76,7 @@ struct kvs_conn {
 	 * drop_entry; a racy plain increment: an exact count is not needed.
 	 */
 	u8 in_pkts;
+	atomic_t sync_pkts;		/* requests seen, for the sync daemon */
 	struct rcu_head rcu;
 };
 

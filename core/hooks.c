@@ -30,6 +30,7 @@
 #include "packet.h"
 #include "schedule.h"
 #include "service.h"
+#include "sync.h"
 
 /* Advance the protocol state and keep the dest's counters in step. */
 static void conn_track_packet(struct kvs_net *kn, struct kvs_conn *cp,
@@ -53,6 +54,8 @@ static void conn_track_packet(struct kvs_net *kn, struct kvs_conn *cp,
 	kvs_stats_packet(cp, dir, skb->len);
 	if (cp->control)
 		kvs_persist_seen(cp, dir);
+	if (dir == KVS_DIR_ORIG)
+		kvs_sync_seen(kn, cp);
 }
 
 /*
@@ -398,7 +401,7 @@ static unsigned int kvs_hook(void *priv, struct sk_buff *skb,
 	struct kvs_conn *cp;
 	enum kvs_dir dir;
 
-	if (kvs_skb_owned(skb))
+	if (kvs_skb_owned(skb) || kvs_sync_standby(kn))
 		return NF_ACCEPT;
 	/*
 	 * As in-tree: from another host, only a packet sent to this one

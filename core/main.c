@@ -7,6 +7,7 @@
 #include <net/genetlink.h>
 
 #include "../netlink/ctl.h"
+#include "sync.h"
 
 /*
  * Objects are freed from RCU callbacks, and a dest's callback may queue
@@ -28,6 +29,10 @@ static int __init kvs_init(void)
 	err = kvs_netns_init();
 	if (err)
 		goto err_netns;
+	/* After kvs_net: a namespace's daemons stop before its tables go. */
+	err = kvs_sync_init();
+	if (err)
+		goto err_sync;
 	err = kvs_genl_init();
 	if (err == -EEXIST)
 		pr_err("the IPVS netlink family is taken: is the in-tree ip_vs module loaded? Unload it (modprobe -r ip_vs) before loading kvs\n");
@@ -46,6 +51,8 @@ static int __init kvs_init(void)
 err_sockopt:
 	kvs_genl_exit();
 err_genl:
+	kvs_sync_exit();
+err_sync:
 	kvs_netns_exit();
 	kvs_rcu_drain();
 err_netns:
@@ -58,6 +65,7 @@ static void __exit kvs_exit(void)
 {
 	kvs_sockopt_exit();
 	kvs_genl_exit();
+	kvs_sync_exit();
 	kvs_netns_exit();
 	kvs_rcu_drain();
 	kvs_conn_cache_exit();

@@ -236,6 +236,33 @@ int kvs_persist_schedule(struct kvs_service *svc, const struct sk_buff *skb,
 }
 
 /*
+ * A template a master director synced (core/sync.c): made, or moved to
+ * @dest, with @timeout (jiffies) from now.  RCU held.
+ */
+int kvs_persist_sync(struct kvs_net *kn, const struct kvs_tpl_key *key,
+		     struct kvs_dest *dest, __be16 dport, unsigned int timeout,
+		     bool assured)
+{
+	struct kvs_template *tpl;
+
+	tpl = rhashtable_lookup(&kn->tpls.ht, key, tpl_params);
+	if (tpl && !test_bit(KVS_TPL_DEAD, &tpl->flags) && tpl->dest != dest)
+		tpl_unlink(&kn->tpls, tpl);
+	if (!tpl || test_bit(KVS_TPL_DEAD, &tpl->flags)) {
+		tpl = tpl_new(&kn->tpls, key, dest, dport, timeout);
+		if (IS_ERR(tpl))
+			return PTR_ERR(tpl) == -EEXIST ? 0 : PTR_ERR(tpl);
+		/* The table's reference is enough. */
+		kvs_persist_put(tpl);
+	}
+	WRITE_ONCE(tpl->timeout, timeout);
+	WRITE_ONCE(tpl->expires, jiffies + timeout);
+	if (assured)
+		set_bit(KVS_TPL_ASSURED, &tpl->flags);
+	return 0;
+}
+
+/*
  * A connection made from a template met traffic in @dir: an established
  * TCP connection, or a UDP answer, assures the template (as listed).
  */

@@ -28,6 +28,7 @@ struct kvs_tpl_table {
 
 struct kvs_conn;
 struct kvs_dest;
+struct kvs_net;
 struct kvs_iph;
 struct kvs_service;
 struct seq_file;
@@ -78,6 +79,9 @@ int kvs_persist_schedule(struct kvs_service *svc, const struct sk_buff *skb,
 			 const struct kvs_iph *iph, struct kvs_dest **dest,
 			 __be16 *dport, struct kvs_template **tpl);
 void kvs_persist_put(struct kvs_template *tpl);
+int kvs_persist_sync(struct kvs_net *kn, const struct kvs_tpl_key *key,
+		     struct kvs_dest *dest, __be16 dport, unsigned int timeout,
+		     bool assured);
 void kvs_persist_seen(struct kvs_conn *cp, enum kvs_dir dir);
 void kvs_persist_seq_show(struct seq_file *seq,
 			  const struct kvs_template *tpl, bool origin);

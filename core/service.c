@@ -416,6 +416,7 @@ err_conf:
 int kvs_service_edit(struct kvs_service *svc, const struct kvs_service_conf *c)
 {
 	struct kvs_scheduler *sched, *old;
+	u32 old_flags = svc->flags;
 	int err;
 
 	lockdep_assert_held(&svc->kn->lock);
@@ -440,6 +441,9 @@ int kvs_service_edit(struct kvs_service *svc, const struct kvs_service_conf *c)
 		sched = NULL;
 	}
 	service_apply_conf(svc, c);
+	/* The flags a scheduler builds its table from (mh's flag-3). */
+	if ((old_flags ^ svc->flags) & IP_VS_SVC_F_SCHED3)
+		kvs_sched_update(svc, kvs_dests_locked(svc));
 out:
 	if (sched)
 		kvs_sched_put(sched);
@@ -601,6 +605,9 @@ static void dest_apply_conf(struct kvs_dest *dest,
 		WRITE_ONCE(dest->svc->kn->direct_replies, true);
 	WRITE_ONCE(dest->conn_flags, method);
 	WRITE_ONCE(dest->weight, c->weight);
+	/* A quiesced dest keeps its share of a weight-driven table (mh). */
+	if (c->weight)
+		WRITE_ONCE(dest->last_weight, c->weight);
 	WRITE_ONCE(dest->tun_type, c->tun_type);
 	WRITE_ONCE(dest->tun_port, c->tun_port);
 	WRITE_ONCE(dest->tun_flags, c->tun_flags);
@@ -684,6 +691,8 @@ int kvs_dest_add(struct kvs_service *svc, const struct kvs_dest_conf *c)
 	hash_add_rcu(svc->kn->real_servers, &dest->rs_node,
 		     rs_hash(dest->af, &dest->addr, dest->port));
 	dest_apply_conf(dest, c);
+	/* Added with weight 0, as in-tree: no share until it has one. */
+	WRITE_ONCE(dest->last_weight, c->weight);
 	set_bit(KVS_DEST_AVAILABLE, &dest->flags);
 	kvs_est_start(svc->kn, &dest->stats);
 

@@ -94,6 +94,7 @@ struct kvs_dest {
 	/* Written under kvs_net.lock, read locklessly (READ_ONCE). */
 	u32 conn_flags;			/* IP_VS_CONN_F_FWD_MASK method */
 	int weight;
+	int last_weight;		/* the latest nonzero weight (mh) */
 	u32 u_threshold;
 	u32 l_threshold;
 	u16 tun_type;

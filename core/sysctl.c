@@ -12,7 +12,7 @@
 #include "netns.h"
 #include "sysctl.h"
 
-/* The in-tree sync defaults (no sync daemon reads them here). */
+/* The in-tree sync defaults, read by core/sync.c. */
 #define KVS_SYNC_THRESHOLD	3
 #define KVS_SYNC_PERIOD		50
 
@@ -169,11 +169,7 @@ static const struct ctl_table sysctl_template[] = {
 		   SYSCTL_ZERO, SYSCTL_THREE),
 	KVS_SYSCTL_INT(nat_icmp_send),
 	KVS_SYSCTL_INT(pmtu_disc),
-	/*
-	 * Accepted and shown, with no effect: it only matters while a
-	 * backup sync daemon runs, and kvs has none (--start-daemon
-	 * fails with EOPNOTSUPP).
-	 */
+	/* While a backup sync daemon runs, balance nothing (core/sync.h). */
 	KVS_SYSCTL_INT(backup_only),
 	KVS_SYSCTL_INT(conn_reuse_mode),
 	KVS_SYSCTL_INT(schedule_icmp),

@@ -9,6 +9,7 @@
 
 #include "../core/hooks.h"
 #include "ctl.h"
+#include "../core/sync.h"
 
 /*
  * The hooks go in with a namespace's first service and stay until the
@@ -131,27 +132,15 @@ int kvs_ctl_set_timeouts(struct kvs_net *kn, const u32 secs[KVS_CTL_TIMEOUTS])
 }
 
 /*
- * kvs has no connection sync daemon yet.  A start request is checked as
- * the in-tree module checks it, so a bad one fails the same way; a good
- * one is not supported.  Stopping finds nothing running.
+ * Start a sync daemon (core/sync.c), after the checks both front ends
+ * share: the interface must exist (-ENODEV), the state be one daemon.
  */
-int kvs_ctl_daemon_start(struct net *net, const char *ifname, u32 state)
+int kvs_ctl_daemon_start(struct net *net, struct kvs_sync_conf *c)
 {
-	bool found;
-
-	rcu_read_lock();
-	found = dev_get_by_name_rcu(net, ifname);
-	rcu_read_unlock();
-	if (!found)
-		return -ENODEV;
-	if (state != IP_VS_STATE_MASTER && state != IP_VS_STATE_BACKUP)
-		return -EINVAL;
-	return -EOPNOTSUPP;
+	return kvs_sync_start(net, c);
 }
 
-int kvs_ctl_daemon_stop(u32 state)
+int kvs_ctl_daemon_stop(struct net *net, u32 state)
 {
-	if (state == IP_VS_STATE_MASTER || state == IP_VS_STATE_BACKUP)
-		return -ESRCH;
-	return -EINVAL;
+	return kvs_sync_stop(net, state);
 }

@@ -34,8 +34,9 @@ int kvs_ctl_dest(struct kvs_service *svc, enum kvs_ctl_op op,
 int kvs_ctl_zero(struct kvs_net *kn, const struct kvs_service_key *key);
 void kvs_ctl_get_timeouts(struct kvs_net *kn, u32 secs[KVS_CTL_TIMEOUTS]);
 int kvs_ctl_set_timeouts(struct kvs_net *kn, const u32 secs[KVS_CTL_TIMEOUTS]);
-int kvs_ctl_daemon_start(struct net *net, const char *ifname, u32 state);
-int kvs_ctl_daemon_stop(u32 state);
+struct kvs_sync_conf;
+int kvs_ctl_daemon_start(struct net *net, struct kvs_sync_conf *c);
+int kvs_ctl_daemon_stop(struct net *net, u32 state);
 
 /* The front ends, registered at module load (core/main.c). */
 int kvs_genl_init(void);

@@ -19,6 +19,7 @@
 #include "../core/sched.h"
 #include "ctl.h"
 #include "genl.h"
+#include "../core/sync.h"
 
 static struct genl_family family;
 
@@ -429,36 +430,46 @@ static bool mixed_family_dests(struct kvs_net *kn)
 }
 
 /*
- * kvs has no connection sync daemon yet.  Requests are checked as the
- * in-tree module checks them, so malformed ones fail the same way; then
- * stopping finds nothing running and starting is not supported.
+ * Start a daemon: state, interface and syncid are required; a group
+ * given must be multicast.  As in-tree, the sync protocol cannot carry
+ * a dest of another family than its service's: -EINVAL while any is
+ * configured.
  */
 static int daemon_start(struct net *net, struct nlattr **a, u32 state)
 {
 	struct nlattr *group6 = a[IPVS_DAEMON_ATTR_MCAST_GROUP6];
 	struct nlattr *group = a[IPVS_DAEMON_ATTR_MCAST_GROUP];
+	struct kvs_sync_conf c = { .state = state };
 	struct kvs_net *kn = kvs_net(net);
-	char ifname[IP_VS_IFNAME_MAXLEN];
 	bool mixed;
 
 	if (!a[IPVS_DAEMON_ATTR_MCAST_IFN] || !a[IPVS_DAEMON_ATTR_SYNC_ID])
 		return -EINVAL;
+	c.syncid = nla_get_u32(a[IPVS_DAEMON_ATTR_SYNC_ID]);
+	if (a[IPVS_DAEMON_ATTR_SYNC_MAXLEN])
+		c.maxlen = nla_get_u16(a[IPVS_DAEMON_ATTR_SYNC_MAXLEN]);
 	if (group) {
-		if (!ipv4_is_multicast(nla_get_in_addr(group)))
+		c.af = AF_INET;
+		c.group.ip = nla_get_in_addr(group);
+		if (!ipv4_is_multicast(c.group.ip))
 			return -EINVAL;
 	} else if (group6) {
-		struct in6_addr addr = nla_get_in6_addr(group6);
-
-		if (!(ipv6_addr_type(&addr) & IPV6_ADDR_MULTICAST))
+		c.af = AF_INET6;
+		c.group.in6 = nla_get_in6_addr(group6);
+		if (!(ipv6_addr_type(&c.group.in6) & IPV6_ADDR_MULTICAST))
 			return -EINVAL;
 	}
+	if (a[IPVS_DAEMON_ATTR_MCAST_PORT])
+		c.port = nla_get_u16(a[IPVS_DAEMON_ATTR_MCAST_PORT]);
+	if (a[IPVS_DAEMON_ATTR_MCAST_TTL])
+		c.ttl = nla_get_u8(a[IPVS_DAEMON_ATTR_MCAST_TTL]);
 	mutex_lock(&kn->lock);
 	mixed = mixed_family_dests(kn);
 	mutex_unlock(&kn->lock);
 	if (mixed)
 		return -EINVAL;
-	nla_strscpy(ifname, a[IPVS_DAEMON_ATTR_MCAST_IFN], sizeof(ifname));
-	return kvs_ctl_daemon_start(net, ifname, state);
+	nla_strscpy(c.ifname, a[IPVS_DAEMON_ATTR_MCAST_IFN], sizeof(c.ifname));
+	return kvs_ctl_daemon_start(net, &c);
 }
 
 static int daemon_cmd(struct sk_buff *skb, struct genl_info *info)
@@ -476,13 +487,58 @@ static int daemon_cmd(struct sk_buff *skb, struct genl_info *info)
 	state = nla_get_u32(a[IPVS_DAEMON_ATTR_STATE]);
 	if (info->genlhdr->cmd == IPVS_CMD_NEW_DAEMON)
 		return daemon_start(genl_info_net(info), a, state);
-	return kvs_ctl_daemon_stop(state);
+	return kvs_ctl_daemon_stop(genl_info_net(info), state);
 }
 
-/* Nothing runs, so the listing is empty. */
+static int fill_daemon(struct sk_buff *skb, const struct kvs_sync_conf *c)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start_noflag(skb, IPVS_CMD_ATTR_DAEMON);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, IPVS_DAEMON_ATTR_STATE, c->state) ||
+	    nla_put_string(skb, IPVS_DAEMON_ATTR_MCAST_IFN, c->ifname) ||
+	    nla_put_u32(skb, IPVS_DAEMON_ATTR_SYNC_ID, c->syncid) ||
+	    nla_put_u16(skb, IPVS_DAEMON_ATTR_SYNC_MAXLEN, c->maxlen) ||
+	    nla_put_u16(skb, IPVS_DAEMON_ATTR_MCAST_PORT, c->port) ||
+	    nla_put_u8(skb, IPVS_DAEMON_ATTR_MCAST_TTL, c->ttl))
+		goto cancel;
+	if (c->af == AF_INET6 ?
+	    nla_put_in6_addr(skb, IPVS_DAEMON_ATTR_MCAST_GROUP6, &c->group.in6) :
+	    nla_put_in_addr(skb, IPVS_DAEMON_ATTR_MCAST_GROUP, c->group.ip))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/* The master, then the backup; cb->args[0] counts those sent. */
 static int dump_daemons(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	return 0;
+	static const u32 states[2] = { IP_VS_STATE_MASTER, IP_VS_STATE_BACKUP };
+	struct net *net = sock_net(skb->sk);
+	struct kvs_sync_conf c;
+	void *hdr;
+
+	for (; cb->args[0] < 2; cb->args[0]++) {
+		if (!kvs_sync_get(net, states[cb->args[0]], &c))
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &family, NLM_F_MULTI,
+				  IPVS_CMD_NEW_DAEMON);
+		if (!hdr)
+			break;
+		if (fill_daemon(skb, &c)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	return skb->len;
 }
 
 /* Old clients send nests without NLA_F_NESTED: validate leniently. */

@@ -16,6 +16,7 @@
 
 #include "../core/sched.h"
 #include "ctl.h"
+#include "../core/sync.h"
 
 #define CMDID(cmd)	((cmd) - IP_VS_BASE_CTL)
 
@@ -117,13 +118,13 @@ static u16 service_protocol(const struct kvs_service *svc)
 static int daemon_set(struct net *net, int cmd,
 		      const struct ip_vs_daemon_user *dm)
 {
-	char ifname[IP_VS_IFNAME_MAXLEN];
+	struct kvs_sync_conf c = { .state = dm->state, .syncid = dm->syncid };
 
 	if (cmd == IP_VS_SO_SET_STOPDAEMON)
-		return kvs_ctl_daemon_stop(dm->state);
-	if (strscpy(ifname, dm->mcast_ifn, sizeof(ifname)) <= 0)
+		return kvs_ctl_daemon_stop(net, dm->state);
+	if (strscpy(c.ifname, dm->mcast_ifn, sizeof(c.ifname)) <= 0)
 		return -EINVAL;
-	return kvs_ctl_daemon_start(net, ifname, dm->state);
+	return kvs_ctl_daemon_start(net, &c);
 }
 
 /* Service and dest commands, in the in-tree order of checks; lock held. */
@@ -401,9 +402,22 @@ static int do_get(struct sock *sk, int cmd, void __user *user, int *len)
 	if (copy_from_user(&arg, user, copylen))
 		return -EFAULT;
 
-	/* No sync daemon ever runs: both slots empty. */
+	/* The master in the first slot, the backup in the second. */
 	if (cmd == IP_VS_SO_GET_DAEMON) {
+		static const u32 states[2] = { IP_VS_STATE_MASTER,
+					       IP_VS_STATE_BACKUP };
+		struct kvs_sync_conf c;
+		int i;
+
 		memset(arg.dm, 0, sizeof(arg.dm));
+		for (i = 0; i < 2; i++) {
+			if (!kvs_sync_get(net, states[i], &c))
+				continue;
+			arg.dm[i].state = states[i];
+			strscpy(arg.dm[i].mcast_ifn, c.ifname,
+				sizeof(arg.dm[i].mcast_ifn));
+			arg.dm[i].syncid = c.syncid;
+		}
 		return copy_to_user(user, arg.dm, sizeof(arg.dm)) ? -EFAULT : 0;
 	}
 

@@ -72,6 +72,7 @@ static void set_dest(struct sched_ctx *ctx, unsigned int i,
 	d->addr.ip = htonl(DADDR + i);
 	d->port = htons(80);
 	d->weight = fd->weight;
+	d->last_weight = fd->weight;
 	atomic_set(&d->activeconns, fd->active);
 	atomic_set(&d->inactconns, fd->inactive);
 	set_bit(KVS_DEST_AVAILABLE, &d->flags);
@@ -139,6 +140,8 @@ static void set_weight(struct kunit *test, unsigned int i, int weight)
 
 	mutex_lock(&ctx->kn.lock);
 	WRITE_ONCE(ctx->dest[i].weight, weight);
+	if (weight)
+		WRITE_ONCE(ctx->dest[i].last_weight, weight);
 	kvs_sched_update(&ctx->svc, kvs_dests_locked(&ctx->svc));
 	mutex_unlock(&ctx->kn.lock);
 }
@@ -922,6 +925,71 @@ static void sched_unbind_rebind_gp_test(struct kunit *test)
 	kvs_unregister_scheduler(&gp_sched);
 }
 
+/* The choices of mh for SCHED_KEYS client addresses, by dest index. */
+static void mh_picks(struct sched_ctx *ctx, int *out)
+{
+	struct kvs_iph iph;
+	unsigned int k;
+
+	for (k = 0; k < SCHED_KEYS; k++) {
+		key_iph(&iph, KEY_BASE + k, 0);
+		out[k] = pick(ctx, &iph);
+	}
+}
+
+/*
+ * mh: flag-3 deals the table in address order, so the same dests added
+ * in two orders give every client the same dest; without it (in-tree's
+ * table) the order shows.  A quiesced dest keeps its slots: only its
+ * clients lose their dest, the others keep theirs.
+ */
+static void sched_mh_test(struct kunit *test)
+{
+	static const int fwd[4] = { 0, 1, 2, 3 }, rev[4] = { 3, 1, 0, 2 };
+	static const struct fake_dest fd[4] = { W(1), W(2), W(1), W(3) };
+	struct sched_ctx *ctx = test->priv;
+	int *a, *b, *c;
+	unsigned int k, moved = 0, same = 0, gone = 0;
+
+	a = kunit_kcalloc(test, 3 * SCHED_KEYS, sizeof(*a), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	b = a + SCHED_KEYS;
+	c = b + SCHED_KEYS;
+	for (k = 0; k < 4; k++)
+		set_dest(ctx, k, &fd[k]);
+
+	ctx->svc.flags = IP_VS_SVC_F_SCHED3;
+	publish(test, fwd, 4);
+	bind(test, "mh");
+	mh_picks(ctx, a);
+	publish(test, rev, 4);
+	mh_picks(ctx, b);
+	for (k = 0; k < SCHED_KEYS; k++) {
+		KUNIT_ASSERT_GE(test, a[k], 0);
+		same += a[k] == b[k];
+	}
+	KUNIT_EXPECT_EQ(test, same, SCHED_KEYS);
+
+	mutex_lock(&ctx->kn.lock);
+	ctx->svc.flags = 0;
+	kvs_sched_update(&ctx->svc, kvs_dests_locked(&ctx->svc));
+	mutex_unlock(&ctx->kn.lock);
+	mh_picks(ctx, c);
+	for (k = 0; k < SCHED_KEYS; k++)
+		moved += b[k] != c[k];
+	KUNIT_EXPECT_GT(test, moved, 0U);
+
+	set_weight(test, 3, 0);
+	mh_picks(ctx, a);
+	for (k = 0; k < SCHED_KEYS; k++) {
+		if (c[k] == 3)
+			gone += a[k] == -1;
+		else
+			KUNIT_EXPECT_EQ(test, a[k], c[k]);
+	}
+	KUNIT_EXPECT_GT(test, gone, 0U);
+}
+
 static struct kunit_case sched_test_cases[] = {
 	KUNIT_CASE_PARAM(sched_seq_test, seq_gen_params),
 	KUNIT_CASE(sched_wrr_edit_test),
@@ -936,6 +1004,7 @@ static struct kunit_case sched_test_cases[] = {
 	KUNIT_CASE(sched_dh_unusable_test),
 	KUNIT_CASE_PARAM(sched_hash_remove_test, hash_sched_gen_params),
 	KUNIT_CASE(sched_unbind_rebind_gp_test),
+	KUNIT_CASE(sched_mh_test),
 	{}
 };
 

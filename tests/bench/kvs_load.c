@@ -9,9 +9,10 @@
  *                                       loops, client i to target i mod n
  *   kvs_load sink PORT [ADDR]           UDP: receive and discard
  *   kvs_load blast ADDR:PORT SECS SIZE  UDP: one flow, SIZE-byte IP packets
- *   kvs_load flows SRC DST:PORT COUNT [NPROC]
+ *   kvs_load flows SRC DST:PORT COUNT [NPROC [PORTS]]
  *                                       UDP: COUNT distinct flows (raw IP),
- *                                       sources SRC, SRC+1, ... x ports,
+ *                                       sources SRC, SRC+1, ... x PORTS
+ *                                       ports (default 64512) from 1024,
  *                                       sent by NPROC processes, one per CPU
  *   kvs_load services FIRST COUNT       add UDP services FIRST.. over the
  *                                       IPVS genetlink family, in batches
@@ -68,7 +69,7 @@ static void bad_usage(void)
 		"       kvs_load crr ADDR:PORT[,ADDR:PORT...] NPROC SECS\n"
 		"       kvs_load sink PORT [ADDR]\n"
 		"       kvs_load blast ADDR:PORT SECS SIZE\n"
-		"       kvs_load flows SRC DST:PORT COUNT [NPROC]\n"
+		"       kvs_load flows SRC DST:PORT COUNT [NPROC [PORTS]]\n"
 		"       kvs_load services FIRST COUNT\n"
 		"       kvs_load spin SECS\n");
 	exit(2);
@@ -307,10 +308,13 @@ static u16 csum_fold(u32 sum)
 	return ~sum;
 }
 
+/* Source ports per source address of the flows. */
+static long flow_ports = 65536 - 1024;
+
 /*
  * Flows FIRST..LAST-1 of run_flows(), each one datagram, as raw IPv4:
- * flow f comes from SRC + f / 64512, source port 1024 + f % 64512, to
- * DST:PORT.  Opens that many connections in a balancer without a socket
+ * flow f comes from SRC + f / P, source port 1024 + f % P, to DST:PORT,
+ * P being flow_ports.  Opens that many connections in a balancer without a socket
  * each.
  */
 static void send_flows(const char *src, const char *target, long first,
@@ -325,7 +329,7 @@ static void send_flows(const char *src, const char *target, long first,
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov[BATCH];
 	struct in_addr base;
-	const long ports = 65536 - 1024;
+	const long ports = flow_ports;
 	long sent = first, i;
 	int fd, one = 1;
 
@@ -631,9 +635,12 @@ int main(int argc, char **argv)
 	if (argc == 5 && !strcmp(argv[1], "blast"))
 		return run_blast(argv[2], num(argv[3], 1, 600),
 				 num(argv[4], 32, 1500));
-	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "flows"))
+	if (argc >= 5 && argc <= 7 && !strcmp(argv[1], "flows")) {
+		if (argc == 7)
+			flow_ports = num(argv[6], 1, 65536 - 1024);
 		return run_flows(argv[2], argv[3], num(argv[4], 1, 100000000),
-				 argc == 6 ? num(argv[5], 1, 64) : 1);
+				 argc >= 6 ? num(argv[5], 1, 64) : 1);
+	}
 	if (argc == 3 && !strcmp(argv[1], "spin"))
 		return run_spin(num(argv[2], 1, 600));
 	if (argc == 4 && !strcmp(argv[1], "services"))

@@ -17,6 +17,9 @@
 #           $VIP, $NS_CLIENT, ${BACKEND_IP[A]} ...  Prints nothing.
 #   @settle waits until the in-tree estimator has folded the counters
 #           (2.5 s), so that listings after traffic are stable.
+# and one directive that starts a line:
+#   @def NAME() { ...; }  defines a shell function for the lines after
+#           it (each line runs in a subshell of its own); prints nothing.
 #
 # Masking (what depends on timing, nothing else):
 #   ipvsadm --stats / --rate lines: the numbers after the address;
@@ -120,6 +123,9 @@ for cmds in *.cmds; do
 		fi
 		echo "\$ $line"
 		case $line in
+		@def\ *)
+			eval "${line#@def }"
+			continue ;;
 		@topo)
 			topo_setup || {
 				echo "run.sh: $cmds: the test topology is broken" >&2
