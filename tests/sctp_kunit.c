@@ -430,8 +430,8 @@ static void sctp_crc_test(struct kunit *test)
 	case CRC_FIELD:
 		sh->checksum ^= cpu_to_le32(0x100);
 		break;
-	case CRC_PAYLOAD:
-		chunk[12] ^= 0x01;
+	case CRC_PAYLOAD:	/* the INIT chunk's value (DATA, 0, adds no chunk) */
+		chunk[4] ^= 0x01;
 		break;
 	case CRC_PORT:
 		sh->dest ^= htons(1);
