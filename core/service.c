@@ -195,6 +195,7 @@ void kvs_dest_put(struct kvs_dest *dest)
 	if (refcount_dec_and_test(&dest->refcnt))
 		call_rcu(&dest->rcu, dest_free_rcu);
 }
+EXPORT_SYMBOL_GPL(kvs_dest_put);
 
 /* The dest set's reference on @dest becomes the trash's. */
 static void trash_dest(struct kvs_net *kn, struct kvs_dest *dest)
