@@ -8,7 +8,6 @@
 #include <linux/kmod.h>
 #include <linux/module.h>
 
-#include "kvs.h"
 #include "pe.h"
 
 /* Registered engines; the mutex guards the list, not the engines. */

@@ -8,8 +8,7 @@
 #include <linux/slab.h>
 #include <linux/sysctl.h>
 
-#include "kvs.h"
-#include "sched_lib.h"
+#include "plugin.h"
 
 #if IS_ENABLED(CONFIG_KVS_KUNIT_TEST)
 /*

@@ -17,8 +17,7 @@
 #include <linux/percpu.h>
 #include <linux/udp.h>
 
-#include "../core/kvs.h"
-#include "../core/pe.h"
+#include "../core/plugin.h"
 
 /*
  * How much of a request is searched when it is not all in the skb's

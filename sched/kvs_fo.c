@@ -6,7 +6,7 @@
  */
 #include <linux/module.h>
 
-#include "../core/kvs.h"
+#include "../core/plugin.h"
 
 static struct kvs_dest *fo_schedule(struct kvs_service *svc,
 				    const struct sk_buff *skb,

@@ -19,8 +19,7 @@
 #include <net/ipv6.h>
 #include <net/netns/generic.h>
 
-#include "../core/kvs.h"
-#include "../core/sched_lib.h"
+#include "../core/plugin.h"
 
 #define LBLC_TAB_BITS		10
 #define LBLC_TAB_SIZE		(1 << LBLC_TAB_BITS)

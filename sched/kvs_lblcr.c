@@ -17,8 +17,7 @@
 #include <net/ipv6.h>
 #include <net/netns/generic.h>
 
-#include "../core/kvs.h"
-#include "../core/sched_lib.h"
+#include "../core/plugin.h"
 
 #define LBLCR_TAB_BITS		10
 #define LBLCR_TAB_SIZE		(1 << LBLCR_TAB_BITS)

@@ -13,8 +13,7 @@
  */
 #include <linux/module.h>
 
-#include "../core/kvs.h"
-#include "../core/sched_lib.h"
+#include "../core/plugin.h"
 
 static struct kvs_dest *twos_schedule(struct kvs_service *svc,
 				      const struct sk_buff *skb,

@@ -12,7 +12,6 @@
 #include <linux/random.h>
 #include <linux/udp.h>
 
-#include "../core/kvs.h"
 #include "../core/pe.h"
 
 struct sip_case {

@@ -18,8 +18,8 @@
 #include <kunit/test.h>
 #include <linux/slab.h>
 
+#include "../core/plugin.h"
 #include "../core/sched.h"
-#include "../core/sched_lib.h"
 
 #define SCHED_MAX_DESTS	6
 #define SCHED_MAX_STEPS	12
