@@ -22,8 +22,8 @@
 #include "../core/plugin.h"
 
 #define LBLC_TAB_BITS		10
-#define LBLC_TAB_SIZE		(1 << LBLC_TAB_BITS)
-#define LBLC_MAX_SIZE		(LBLC_TAB_SIZE * 16)
+#define LBLC_TAB_SIZE		BIT(LBLC_TAB_BITS)
+#define LBLC_MAX_SIZE		((int)LBLC_TAB_SIZE * 16)
 #define LBLC_GC_INTERVAL	(60 * HZ)
 #define LBLC_ENTRY_IDLE		(6 * 60 * HZ)
 #define LBLC_FULL_EVERY		30	/* gc passes between full sweeps */

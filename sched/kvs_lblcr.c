@@ -20,8 +20,8 @@
 #include "../core/plugin.h"
 
 #define LBLCR_TAB_BITS		10
-#define LBLCR_TAB_SIZE		(1 << LBLCR_TAB_BITS)
-#define LBLCR_MAX_SIZE		(LBLCR_TAB_SIZE * 16)
+#define LBLCR_TAB_SIZE		BIT(LBLCR_TAB_BITS)
+#define LBLCR_MAX_SIZE		((int)LBLCR_TAB_SIZE * 16)
 #define LBLCR_GC_INTERVAL	(60 * HZ)
 #define LBLCR_ENTRY_IDLE	(6 * 60 * HZ)
 #define LBLCR_FULL_EVERY	30	/* gc passes between full sweeps */
