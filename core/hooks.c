@@ -290,6 +290,38 @@ static unsigned int conn_schedule(struct kvs_net *kn, struct sk_buff *skb,
 	return conn_forward(kn, skb, cp, KVS_DIR_ORIG, iph, hooknum);
 }
 
+/* IKE (ISAKMP), which sets up the security associations of AH and ESP. */
+#define KVS_IKE_PORT	500
+
+/*
+ * AH and ESP carry no ports and never open a connection: as in-tree, a
+ * packet of either follows, in either direction, the UDP connection of
+ * its client's IKE exchange (port 500 on both ends), whose real server
+ * holds the security association; without one it is left to the stack.
+ */
+static unsigned int ipsec_follow(struct kvs_net *kn, struct sk_buff *skb,
+				 const struct kvs_iph *iph,
+				 unsigned int hooknum)
+{
+	struct kvs_tuple t;
+	struct kvs_conn *cp;
+	enum kvs_dir dir;
+
+	kvs_tuple_from_iph(&t, iph);
+	t.protocol = IPPROTO_UDP;
+	t.sport = htons(KVS_IKE_PORT);
+	t.dport = htons(KVS_IKE_PORT);
+	cp = kvs_conn_lookup(&kn->conns, &t, &dir);
+	if (!cp)
+		return NF_ACCEPT;
+	if (dir == KVS_DIR_ORIG &&
+	    !test_bit(KVS_DEST_AVAILABLE, &cp->dest->flags)) {
+		kvs_drop_count(kn, KVS_DROP_NO_DEST);
+		return NF_DROP;
+	}
+	return conn_forward(kn, skb, cp, dir, iph, hooknum);
+}
+
 static int parse(const struct sk_buff *skb, u8 pf, struct kvs_iph *iph)
 {
 	if (IS_ENABLED(CONFIG_IPV6) && pf == NFPROTO_IPV6)
@@ -420,6 +452,8 @@ static unsigned int kvs_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (iph.protocol == (iph.af == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP))
 		return kvs_icmp_hook(kn, skb, &iph, state->hook);
+	if (iph.protocol == IPPROTO_ESP || iph.protocol == IPPROTO_AH)
+		return ipsec_follow(kn, skb, &iph, state->hook);
 	pp = kvs_proto_find(iph.protocol);
 	if (!pp) {
 		/*

@@ -33,6 +33,8 @@
  * for each connection; unlinking is claimed by the KVS_TPL_DEAD bit and
  * memory is freed after a grace period once the last reference is gone.
  */
+#include <linux/jhash.h>
+#include <linux/once.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <net/ipv6.h>
@@ -40,6 +42,7 @@
 #include "persist.h"
 #include "sched.h"
 #include "table.h"
+#include "pe.h"
 
 static const struct rhashtable_params tpl_params = {
 	.head_offset = offsetof(struct kvs_template, node),
@@ -47,6 +50,9 @@ static const struct rhashtable_params tpl_params = {
 	.key_len = sizeof(struct kvs_tpl_key),
 	.automatic_shrinking = true,
 };
+
+/* Keys the hash of engine data, so that clients cannot aim at a slot. */
+static u32 pe_hash_seed __read_mostly;
 
 /* How long an expired template still controlling connections lives on. */
 #define TPL_EXPIRE_LATER	(60 * HZ)
@@ -96,7 +102,10 @@ void kvs_persist_key(const struct kvs_service *svc, const struct kvs_iph *iph,
 
 static void tpl_free_rcu(struct rcu_head *head)
 {
-	kfree(container_of(head, struct kvs_template, rcu));
+	struct kvs_template *tpl = container_of(head, struct kvs_template, rcu);
+
+	kvs_pe_put(tpl->pe);
+	kfree(tpl);
 }
 
 void kvs_persist_put(struct kvs_template *tpl)
@@ -141,7 +150,8 @@ static bool tpl_usable(struct kvs_net *kn, const struct kvs_template *tpl)
 static struct kvs_template *tpl_new(struct kvs_tpl_table *tbl,
 				    const struct kvs_tpl_key *key,
 				    struct kvs_dest *dest, __be16 dport,
-				    unsigned int timeout)
+				    unsigned int timeout, struct kvs_pe *pe,
+				    const u8 *pe_data)
 {
 	struct kvs_template *tpl;
 	int err;
@@ -150,10 +160,19 @@ static struct kvs_template *tpl_new(struct kvs_tpl_table *tbl,
 		return ERR_PTR(-ESHUTDOWN);
 	if (!refcount_inc_not_zero(&dest->refcnt))
 		return ERR_PTR(-ENOENT);
-	tpl = kzalloc(sizeof(*tpl), GFP_ATOMIC);
+	tpl = kzalloc(struct_size(tpl, pe_data, key->pe_len), GFP_ATOMIC);
 	if (!tpl) {
 		err = -ENOMEM;
 		goto err_dest;
+	}
+	if (key->pe_len) {
+		/* The service may be leaving its engine right now. */
+		if (!try_module_get(pe->owner)) {
+			err = -ENOENT;
+			goto err_free;
+		}
+		tpl->pe = pe;
+		memcpy(tpl->pe_data, pe_data, key->pe_len);
 	}
 	tpl->key = *key;
 	tpl->dest = dest;
@@ -175,14 +194,21 @@ err_dest:
 	return ERR_PTR(err);
 }
 
-/* The template for @key with a reference, if one is there and usable. */
+/*
+ * The template for @key (and @pe_data, key->pe_len bytes) with a
+ * reference, if one is there and usable.
+ */
 static struct kvs_template *tpl_get(struct kvs_net *kn,
-				    const struct kvs_tpl_key *key)
+				    const struct kvs_tpl_key *key,
+				    const u8 *pe_data)
 {
 	struct kvs_template *tpl;
 
 	tpl = rhashtable_lookup(&kn->tpls.ht, key, tpl_params);
 	if (!tpl || test_bit(KVS_TPL_DEAD, &tpl->flags))
+		return NULL;
+	/* Another engine datum of the same hash: not this one's. */
+	if (key->pe_len && memcmp(tpl->pe_data, pe_data, key->pe_len))
 		return NULL;
 	if (!tpl_usable(kn, tpl)) {
 		tpl_unlink(&kn->tpls, tpl);
@@ -207,25 +233,44 @@ int kvs_persist_schedule(struct kvs_service *svc, const struct sk_buff *skb,
 			 const struct kvs_iph *iph, struct kvs_dest **dest,
 			 __be16 *dport, struct kvs_template **tpl)
 {
+	struct kvs_pe *pe = rcu_dereference(svc->pe);
 	struct kvs_tpl_table *tbl = tpl_table(svc);
+	bool own_port = tpl_own_port(svc, iph->dport);
+	u8 pe_data[KVS_PE_DATA_MAX];
 	struct kvs_tpl_key key;
 	struct kvs_template *t;
 	struct kvs_dest *d;
-	bool own_port = tpl_own_port(svc, iph->dport);
 
 	kvs_persist_key(svc, iph, &key);
-	t = tpl_get(svc->kn, &key);
+	key.pe_len = pe ? min(pe->fill(skb, iph, pe_data), KVS_PE_DATA_MAX) : 0;
+	if (key.pe_len) {
+		get_random_once(&pe_hash_seed, sizeof(pe_hash_seed));
+		key.pe_hash = jhash(pe_data, key.pe_len, pe_hash_seed);
+	}
+	t = tpl_get(svc->kn, &key, pe_data);
 	if (!t) {
 		d = kvs_sched_dest(svc, skb, iph);
 		if (!d)
 			return -ENOENT;
 		t = tpl_new(tbl, &key, d, own_port ? d->port : 0,
-			    READ_ONCE(svc->timeout));
+			    READ_ONCE(svc->timeout), pe, pe_data);
 		/* Another CPU made it first: take that one. */
 		if (IS_ERR(t) && PTR_ERR(t) == -EEXIST)
-			t = tpl_get(svc->kn, &key) ?: ERR_PTR(-EEXIST);
+			t = tpl_get(svc->kn, &key, pe_data) ?: ERR_PTR(-EEXIST);
+		/*
+		 * The slot belongs to engine data of the same hash (the
+		 * seed is random: by chance only): no template this time.
+		 */
+		if (IS_ERR(t) && PTR_ERR(t) == -EEXIST && key.pe_len)
+			t = NULL;
 		if (IS_ERR(t))
 			return PTR_ERR(t);
+		if (!t) {
+			*dport = own_port && d->port ? d->port : iph->dport;
+			*dest = d;
+			*tpl = NULL;
+			return 0;
+		}
 	}
 	d = t->dest;
 	/* Only a service's own port maps to the dest's: port 0 keeps it. */
@@ -383,9 +428,16 @@ void kvs_persist_seq_show(struct seq_file *seq,
 		seq_printf(seq, "%-3s %08X %04X %08X %04X %s %04X %-11s ",
 			   proto, ntohl(k->caddr.ip), 0, ntohl(k->vaddr.ip),
 			   ntohs(k->vport), daddr, ntohs(tpl->dport), state);
-	if (origin)
-		seq_printf(seq, "%-6s ", "LOCAL");
-	seq_printf(seq, "%7u\n", secs);
+	if (origin) {
+		seq_printf(seq, "%-6s %7u\n", "LOCAL", secs);
+		return;
+	}
+	/* As in-tree: the engine's name and data after the expiry. */
+	if (tpl->pe)
+		seq_printf(seq, "%7u %s %.*s\n", secs, tpl->pe->name,
+			   (int)k->pe_len, tpl->pe_data);
+	else
+		seq_printf(seq, "%7u\n", secs);
 }
 
 static void tpl_gc_work(struct work_struct *work)

@@ -47,7 +47,12 @@ struct kvs_tpl_key {
 	__be16 vport;
 	u16 af;
 	u16 protocol;
-	u16 pad;
+	/*
+	 * With a persistence engine's data (a SIP Call-ID): its length
+	 * and a keyed hash of it; the data itself is compared on a hit.
+	 */
+	u16 pe_len;
+	u32 pe_hash;
 };
 
 /* kvs_template.flags bits */
@@ -67,6 +72,9 @@ struct kvs_template {
 	/* One for the table while hashed, one per connection it controls. */
 	refcount_t refcnt;
 	struct rcu_head rcu;
+	/* The engine of key.pe_len bytes of @pe_data: a module reference. */
+	struct kvs_pe *pe;
+	u8 pe_data[];
 };
 
 int kvs_persist_init(struct kvs_tpl_table *tbl);

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The plug-in contract: what a module outside kvs.ko builds on.  Today
- * that is a scheduler (sched/kvs_*.c), which includes this header only:
- * one ops struct registered with the core, and the helpers the in-tree
- * schedulers' counterparts share.  A scheduler reads the service and dest
- * objects of core/service.h and nothing else of the core.
+ * The plug-in contract: what a module outside kvs.ko builds on: a
+ * scheduler (sched/kvs_*.c) or a persistence engine (pe/kvs_pe_*.c),
+ * which include this header only: one ops struct registered with the
+ * core, and the helpers the in-tree schedulers' counterparts share.  A
+ * plug-in reads the service and dest objects of core/service.h and
+ * nothing else of the core.
  *
  * Rules: init_service, done_service and update_service run under
  * kvs_net.lock (kvs_dests_locked() reads the dest set there); schedule
@@ -114,5 +115,48 @@ kvs_sched_least(const struct kvs_dest_set *set,
 /* Module boilerplate: register at load, unregister at unload. */
 #define module_kvs_scheduler(__sched) \
 	module_driver(__sched, kvs_register_scheduler, kvs_unregister_scheduler)
+
+/* A random draw in [0, @ceil) (twos); KUnit may replace the stream. */
+u32 kvs_sched_random(u32 ceil);
+#if IS_ENABLED(CONFIG_KVS_KUNIT_TEST)
+extern u32 (*kvs_sched_random_hook)(u32 ceil);
+#endif
+/* In-tree lblc/lblcr's test for leaving a remembered dest. */
+bool kvs_sched_locality_overloaded(const struct kvs_dest_set *set,
+				   const struct kvs_dest *dest);
+/* A sysctl of a scheduler's own under net/ipv4/vs, in jiffies. */
+struct ctl_table_header *kvs_sched_sysctl_register(struct net *net,
+						   const char *name,
+						   int *jiffies_data);
+void kvs_sched_sysctl_unregister(struct ctl_table_header *hdr);
+
+/*
+ * A persistence engine (ipvsadm --pe NAME): lets a persistent service
+ * key its templates by something in the packet besides the client's
+ * network, such as a SIP Call-ID.  Registered and loaded on demand like
+ * a scheduler (core/pe.c); a service bound to one, and every template
+ * it keyed, holds a reference on its module.  @fill runs in the data
+ * path under RCU, for a new connection of a persistent service using
+ * the engine: it copies what the template is to be keyed by from @skb
+ * into @data (KVS_PE_DATA_MAX bytes) and returns its length, or 0 when
+ * the packet has none, for which the connection falls back to plain
+ * persistence.  It must cope with any bytes at all.  Templates are
+ * listed with the engine's name and their data as @fill returned it.
+ */
+#define KVS_PE_DATA_MAX		IP_VS_PEDATA_MAXLEN
+
+struct kvs_pe {
+	struct list_head list;
+	const char *name;
+	struct module *owner;
+	unsigned int (*fill)(const struct sk_buff *skb,
+			     const struct kvs_iph *iph, u8 *data);
+};
+
+int kvs_register_pe(struct kvs_pe *pe);
+void kvs_unregister_pe(struct kvs_pe *pe);
+
+#define module_kvs_pe(__pe) \
+	module_driver(__pe, kvs_register_pe, kvs_unregister_pe)
 
 #endif /* _KVS_PLUGIN_H */

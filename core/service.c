@@ -22,6 +22,7 @@
 #include <net/ipv6.h>
 #include <net/route.h>
 
+#include "pe.h"
 #include "sched.h"
 #include "service.h"
 
@@ -195,6 +196,7 @@ void kvs_dest_put(struct kvs_dest *dest)
 	if (refcount_dec_and_test(&dest->refcnt))
 		call_rcu(&dest->rcu, dest_free_rcu);
 }
+EXPORT_SYMBOL_GPL(kvs_dest_put);
 
 /* The dest set's reference on @dest becomes the trash's. */
 static void trash_dest(struct kvs_net *kn, struct kvs_dest *dest)
@@ -315,14 +317,40 @@ static int sched_lookup(const char *name, struct kvs_scheduler **sched)
 	return *sched ? 0 : -ENOENT;
 }
 
+/* No name is no engine; an unknown one is -ENOENT, as in-tree. */
+static int pe_lookup(const char *name, struct kvs_pe **pe)
+{
+	*pe = NULL;
+	if (!name[0])
+		return 0;
+	*pe = kvs_pe_get(name);
+	return *pe ? 0 : -ENOENT;
+}
+
+/*
+ * Give @svc the engine @pe (or none), whose reference it takes over,
+ * and drop the old one's: a packet still in the old engine's ->fill()
+ * keeps it, since unregistering waits for a grace period.
+ */
+static void pe_bind(struct kvs_service *svc, struct kvs_pe *pe)
+{
+	struct kvs_pe *old = rcu_dereference_protected(svc->pe,
+					lockdep_is_held(&svc->kn->lock));
+
+	if (old == pe) {
+		kvs_pe_put(pe);
+		return;
+	}
+	rcu_assign_pointer(svc->pe, pe);
+	strscpy(svc->pe_name, pe ? pe->name : "", sizeof(svc->pe_name));
+	kvs_pe_put(old);
+}
+
 /* The checks shared by add and edit, after the scheduler is found. */
 static int service_conf_check(const struct kvs_service_conf *c)
 {
 	u32 plen = (__force u32)c->netmask;
 
-	/* kvs has no persistence engine: any name is an unknown one. */
-	if (c->pe_name[0])
-		return -ENOENT;
 	if (c->key.af == AF_INET6 && (plen < 1 || plen > 128))
 		return -EINVAL;
 	return 0;
@@ -349,6 +377,7 @@ int kvs_service_add(struct kvs_net *kn, const struct kvs_service_conf *c)
 {
 	struct kvs_scheduler *sched;
 	struct kvs_service *svc;
+	struct kvs_pe *pe = NULL;
 	int err;
 
 	lockdep_assert_held(&kn->lock);
@@ -360,6 +389,9 @@ int kvs_service_add(struct kvs_net *kn, const struct kvs_service_conf *c)
 	err = sched_lookup(c->sched_name, &sched);
 	if (err)
 		return err;
+	err = pe_lookup(c->pe_name, &pe);
+	if (err)
+		goto err_conf;
 	err = service_conf_check(c);
 	if (err)
 		goto err_conf;
@@ -384,6 +416,8 @@ int kvs_service_add(struct kvs_net *kn, const struct kvs_service_conf *c)
 			goto err_bind;
 		sched = NULL;
 	}
+	pe_bind(svc, pe);
+	pe = NULL;
 	err = xa_alloc_cyclic(&kn->svc_ids, &svc->id, svc, xa_limit_32b,
 			      &kn->next_svc_id, GFP_KERNEL);
 	if (err < 0)
@@ -401,6 +435,7 @@ int kvs_service_add(struct kvs_net *kn, const struct kvs_service_conf *c)
 err_hash:
 	xa_erase(&kn->svc_ids, svc->id);
 err_id:
+	pe_bind(svc, NULL);
 	if (rcu_access_pointer(svc->sched))
 		kvs_sched_unbind(svc);
 err_bind:
@@ -408,6 +443,7 @@ err_bind:
 err_stats:
 	kfree(svc);
 err_conf:
+	kvs_pe_put(pe);
 	if (sched)
 		kvs_sched_put(sched);
 	return err;
@@ -417,6 +453,7 @@ int kvs_service_edit(struct kvs_service *svc, const struct kvs_service_conf *c)
 {
 	struct kvs_scheduler *sched, *old;
 	u32 old_flags = svc->flags;
+	struct kvs_pe *pe = NULL;
 	int err;
 
 	lockdep_assert_held(&svc->kn->lock);
@@ -424,6 +461,9 @@ int kvs_service_edit(struct kvs_service *svc, const struct kvs_service_conf *c)
 	err = sched_lookup(c->sched_name, &sched);
 	if (err)
 		return err;
+	err = pe_lookup(c->pe_name, &pe);
+	if (err)
+		goto out;
 	err = service_conf_check(c);
 	if (err)
 		goto out;
@@ -444,7 +484,11 @@ int kvs_service_edit(struct kvs_service *svc, const struct kvs_service_conf *c)
 	/* The flags a scheduler builds its table from (mh's flag-3). */
 	if ((old_flags ^ svc->flags) & IP_VS_SVC_F_SCHED3)
 		kvs_sched_update(svc, kvs_dests_locked(svc));
+	/* As in-tree, an edit without --pe leaves the service none. */
+	pe_bind(svc, pe);
+	pe = NULL;
 out:
+	kvs_pe_put(pe);
 	if (sched)
 		kvs_sched_put(sched);
 	return err;
@@ -468,6 +512,7 @@ int kvs_service_del(struct kvs_service *svc)
 
 	if (rcu_access_pointer(svc->sched))
 		kvs_sched_unbind(svc);
+	pe_bind(svc, NULL);
 
 	set = kvs_dests_locked(svc);
 	rcu_assign_pointer(svc->dests, &no_dests);

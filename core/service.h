@@ -50,6 +50,7 @@ struct kvs_dest_set {
 };
 
 struct kvs_scheduler;
+struct kvs_pe;
 
 struct kvs_service {
 	struct rhash_head node;		/* in kvs_net.services */
@@ -64,7 +65,8 @@ struct kvs_service {
 	struct kvs_dest_set __rcu *dests;
 	struct kvs_scheduler __rcu *sched;
 	void __rcu *sched_data;		/* owned by @sched */
-	char pe_name[IP_VS_PENAME_MAXLEN];
+	struct kvs_pe __rcu *pe;	/* holds a module reference */
+	char pe_name[IP_VS_PENAME_MAXLEN];	/* @pe's, "" without one */
 
 	struct kvs_stats stats;
 	/*

@@ -21,7 +21,7 @@
  *   ADDR                           16 B    } (union nf_inet_addr)
  *   PORT                           be16    }
  *   SCHED_NAME                     string  "none" for no scheduler
- *   PE_NAME                        string  none in kvs yet
+ *   PE_NAME                        string  persistence engine ("sip")
  *   FLAGS                          struct ip_vs_flags {flags, mask}
  *   TIMEOUT                        u32     persistence, seconds
  *   NETMASK                        be32    IPv6: prefix length

@@ -208,7 +208,9 @@ static void tpl_key_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, key.protocol, c->want_protocol);
 	KUNIT_EXPECT_TRUE(test, !memcmp(&key.caddr, &want, sizeof(want)));
 	KUNIT_EXPECT_EQ(test, ntohs(key.vport), c->want_vport);
-	KUNIT_EXPECT_EQ(test, key.pad, 0);
+	/* No engine data: the key of plain persistence. */
+	KUNIT_EXPECT_EQ(test, key.pe_len, 0);
+	KUNIT_EXPECT_EQ(test, key.pe_hash, 0);
 	if (c->fwmark) {
 		union nf_inet_addr mark = { .ip = htonl(c->fwmark) };
 

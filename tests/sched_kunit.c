@@ -2,9 +2,11 @@
 /*
  * KUnit tests of the schedulers, reached by name through the registry
  * as a service would reach them: the exact choice sequences of wrr, lc,
- * wlc, sed and nq for given weights, counters, quiescent and overloaded
- * dests; and for dh and sh the hash, the bucket table, stability of a
- * key, spread over many keys and what a removed or unusable dest moves.
+ * wlc, sed, nq, fo, ovf, lblc and lblcr for given weights, counters,
+ * quiescent and overloaded dests; twos for a given random stream and its
+ * split over 10,000 connections; and for dh and sh the hash, the bucket
+ * table, stability of a key, spread over many keys and what a removed
+ * or unusable dest moves.
  *
  * Every expected value below was derived by hand from the in-tree
  * scheduler of the same name in Linux 6.1.192 (net/netfilter/ipvs/),
@@ -17,6 +19,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
+#include "../core/plugin.h"
 #include "../core/sched.h"
 
 #define SCHED_MAX_DESTS	6
@@ -47,6 +50,8 @@ static int sched_test_init(struct kunit *test)
 	if (!ctx)
 		return -ENOMEM;
 	mutex_init(&ctx->kn.lock);
+	/* lblc and lblcr read their sysctl from the service's namespace. */
+	ctx->kn.net = &init_net;
 	ctx->svc.kn = &ctx->kn;
 	ctx->svc.key.af = AF_INET;
 	test->priv = ctx;
@@ -60,6 +65,9 @@ static void sched_test_exit(struct kunit *test)
 	mutex_lock(&ctx->kn.lock);
 	kvs_sched_unbind(&ctx->svc);
 	mutex_unlock(&ctx->kn.lock);
+	/* lblc and lblcr drop their dest references from RCU callbacks. */
+	rcu_barrier();
+	WRITE_ONCE(kvs_sched_random_hook, NULL);
 }
 
 static void set_dest(struct sched_ctx *ctx, unsigned int i,
@@ -73,6 +81,8 @@ static void set_dest(struct sched_ctx *ctx, unsigned int i,
 	d->port = htons(80);
 	d->weight = fd->weight;
 	d->last_weight = fd->weight;
+	/* The dest set's reference, which lblc and lblcr add to. */
+	refcount_set(&d->refcnt, 1);
 	atomic_set(&d->activeconns, fd->active);
 	atomic_set(&d->inactconns, fd->inactive);
 	set_bit(KVS_DEST_AVAILABLE, &d->flags);
@@ -319,6 +329,60 @@ static const struct seq_case seq_cases[] = {
 	{ "nq none", "nq", 2, { W(0), OVL(1, 0, 0) }, BUMP_NONE, 2,
 	  { -1, -1 } },
 
+	/*
+	 * fo: the heaviest dest not overloaded, the first on a tie; load
+	 * plays no part.
+	 */
+	{ "fo heaviest", "fo", 3, { W(1), W(3), W(2) }, BUMP_ACTIVE, 3,
+	  { 1, 1, 1 } },
+	{ "fo tie", "fo", 2, { W(2), W(2) }, BUMP_ACTIVE, 2, { 0, 0 } },
+	{ "fo skips", "fo", 3, { OVL(5, 0, 0), W(0), C(3, 9, 0) }, BUMP_NONE,
+	  1, { 2 } },
+	{ "fo none", "fo", 2, { W(0), OVL(1, 0, 0) }, BUMP_NONE, 1, { -1 } },
+
+	/*
+	 * ovf: the heaviest usable dest whose active connections do not
+	 * exceed its weight.  1:2, each choice active: d1 at 0, 1, 2; at 3
+	 * it is over, d0 at 0, 1; then both are over: none.
+	 */
+	{ "ovf overflow", "ovf", 2, { W(1), W(2) }, BUMP_ACTIVE, 7,
+	  { 1, 1, 1, 0, 0, -1, -1 } },
+	/* The first on a tie, until it is over. */
+	{ "ovf tie", "ovf", 2, { W(2), W(2) }, BUMP_ACTIVE, 7,
+	  { 0, 0, 0, 1, 1, 1, -1 } },
+	/* Inactive connections do not count. */
+	{ "ovf inactive", "ovf", 2, { C(1, 0, 100), W(1) }, BUMP_NONE, 1,
+	  { 0 } },
+	{ "ovf skips", "ovf", 3, { OVL(3, 0, 0), W(0), W(1) }, BUMP_NONE, 1,
+	  { 2 } },
+
+	/*
+	 * lblc, one destination address throughout: wlc picks d0 (all
+	 * idle), remembered; d0 at 1 active is not over its weight 1; at 2
+	 * it is while d1 is under half of its: wlc, d1 (514/1 against
+	 * 0/1), remembered; d1 likewise until 2, then d2; d2 stays, since
+	 * no dest is under half its weight any more.
+	 */
+	{ "lblc 1:1:1", "lblc", 3, { W(1), W(1), W(1) }, BUMP_ACTIVE, 9,
+	  { 0, 0, 1, 1, 2, 2, 2, 2, 2 } },
+	/* Inactive connections never move a remembered dest. */
+	{ "lblc sticks", "lblc", 2, { W(1), W(1) }, BUMP_INACTIVE, 4,
+	  { 0, 0, 0, 0 } },
+	{ "lblc none", "lblc", 2, { W(0), OVL(1, 0, 0) }, BUMP_NONE, 1,
+	  { -1 } },
+
+	/*
+	 * lblcr, the same: d0 twice; then d1 joins the set {d1, d0} and
+	 * is its least loaded twice; over its weight, d2 joins; d2 three
+	 * times (at 2 active nothing is under half its weight any more);
+	 * then the set's least loaded: d1 (771 against 514 per weight 1),
+	 * then d0, where lblc stays on d2.
+	 */
+	{ "lblcr 1:1:1", "lblcr", 3, { W(1), W(1), W(1) }, BUMP_ACTIVE, 9,
+	  { 0, 0, 1, 1, 2, 2, 2, 1, 0 } },
+	{ "lblcr none", "lblcr", 2, { W(0), OVL(1, 0, 0) }, BUMP_NONE, 1,
+	  { -1 } },
+
 	/* Every scheduler refuses a service without dests. */
 	{ "rr empty", "rr", 0, { }, BUMP_NONE, 1, { -1 } },
 	{ "wrr empty", "wrr", 0, { }, BUMP_NONE, 1, { -1 } },
@@ -328,6 +392,11 @@ static const struct seq_case seq_cases[] = {
 	{ "nq empty", "nq", 0, { }, BUMP_NONE, 1, { -1 } },
 	{ "dh empty", "dh", 0, { }, BUMP_NONE, 1, { -1 } },
 	{ "sh empty", "sh", 0, { }, BUMP_NONE, 1, { -1 } },
+	{ "fo empty", "fo", 0, { }, BUMP_NONE, 1, { -1 } },
+	{ "ovf empty", "ovf", 0, { }, BUMP_NONE, 1, { -1 } },
+	{ "lblc empty", "lblc", 0, { }, BUMP_NONE, 1, { -1 } },
+	{ "lblcr empty", "lblcr", 0, { }, BUMP_NONE, 1, { -1 } },
+	{ "twos empty", "twos", 0, { }, BUMP_NONE, 1, { -1 } },
 };
 
 static void seq_desc(const struct seq_case *c, char *desc)
@@ -357,6 +426,200 @@ static void sched_seq_test(struct kunit *test)
 			   &ctx->dest[got].activeconns :
 			   &ctx->dest[got].inactconns);
 	}
+}
+
+/* ---- lblc and lblcr, several destination addresses ---- */
+
+/* A packet to destination address @daddr (lblc, lblcr). */
+static void dst_iph(struct kvs_iph *iph, u32 daddr)
+{
+	key_iph(iph, KEY_BASE, 1024);
+	iph->daddr.ip = htonl(daddr);
+}
+
+/*
+ * lblc: each address keeps its dest; a remembered dest marked
+ * overloaded is still taken (in-tree checks only availability, weight
+ * and active connections), and one quiesced is left for wlc's choice.
+ */
+static void sched_lblc_addrs_test(struct kunit *test)
+{
+	static const struct fake_dest d[] = { W(1), W(1), W(1) };
+	struct sched_ctx *ctx = test->priv;
+	struct kvs_iph a, b;
+
+	dst_iph(&a, KEY_BASE + 1);
+	dst_iph(&b, KEY_BASE + 2);
+	make_dests(test, d, 3);
+	bind(test, "lblc");
+	KUNIT_EXPECT_EQ(test, pick(ctx, &a), 0);
+	atomic_inc(&ctx->dest[0].inactconns);
+	/* wlc: 1 against 0, 0: d1. */
+	KUNIT_EXPECT_EQ(test, pick(ctx, &b), 1);
+	atomic_inc(&ctx->dest[1].inactconns);
+	set_bit(KVS_DEST_OVERLOAD, &ctx->dest[0].flags);
+	KUNIT_EXPECT_EQ(test, pick(ctx, &a), 0);
+	set_weight(test, 1, 0);
+	/* d0 overloaded, d1 quiescent: wlc has d2 only. */
+	KUNIT_EXPECT_EQ(test, pick(ctx, &b), 2);
+	KUNIT_EXPECT_EQ(test, pick(ctx, &b), 2);
+	KUNIT_EXPECT_EQ(test, pick(ctx, &a), 0);
+}
+
+/*
+ * lblcr: a member marked overloaded is passed over within the set,
+ * and the service's wlc choice joins it.
+ */
+static void sched_lblcr_overload_test(struct kunit *test)
+{
+	static const struct fake_dest d[] = { W(1), W(1) };
+	struct sched_ctx *ctx = test->priv;
+	struct kvs_iph a;
+
+	dst_iph(&a, KEY_BASE + 1);
+	make_dests(test, d, 2);
+	bind(test, "lblcr");
+	KUNIT_EXPECT_EQ(test, pick(ctx, &a), 0);
+	set_bit(KVS_DEST_OVERLOAD, &ctx->dest[0].flags);
+	KUNIT_EXPECT_EQ(test, pick(ctx, &a), 1);
+	/* Both members now: d0 is the set's first usable again. */
+	clear_bit(KVS_DEST_OVERLOAD, &ctx->dest[0].flags);
+	atomic_inc(&ctx->dest[1].inactconns);
+	KUNIT_EXPECT_EQ(test, pick(ctx, &a), 0);
+}
+
+/* ---- twos ---- */
+
+static const u32 *twos_stream;
+static unsigned int twos_drawn;
+static u32 twos_ceil;
+
+/* The pinned random stream: the next number, and the range asked. */
+static u32 twos_next(u32 ceil)
+{
+	twos_ceil = ceil;
+	return twos_stream[twos_drawn++];
+}
+
+/*
+ * d0 weight 3 and d1 weight 1 (d2 quiescent and d3 overloaded take no
+ * part): total 4, draws in [0, 5); 0..3 land on d0 and 4 on d1.  Each
+ * choice then has one more active connection (overhead 257).  Pairs:
+ * (0, 4) d0 against d1, both idle: the first drawn, d0; (0, 4) again,
+ * d0 257/3 against d1 0/1: d1; (4, 4) d1 both times; (3, 0) d0 both
+ * times; (4, 0): d1 514/1 against d0 514/3: d0.
+ */
+static void sched_twos_stream_test(struct kunit *test)
+{
+	static const struct fake_dest d[] = { W(3), W(1), W(0), OVL(2, 0, 0) };
+	static const u32 stream[] = { 0, 4, 0, 4, 4, 4, 3, 0, 4, 0 };
+	static const int want[] = { 0, 1, 1, 0, 0 };
+	struct sched_ctx *ctx = test->priv;
+	struct kvs_iph iph;
+	unsigned int i;
+	int got;
+
+	key_iph(&iph, KEY_BASE, 1024);
+	make_dests(test, d, 4);
+	bind(test, "twos");
+	twos_stream = stream;
+	twos_drawn = 0;
+	WRITE_ONCE(kvs_sched_random_hook, twos_next);
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		got = pick(ctx, &iph);
+		KUNIT_EXPECT_EQ_MSG(test, got, want[i], "choice %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, twos_drawn, 2 * (i + 1),
+				    "draws by choice %u", i);
+		KUNIT_EXPECT_EQ(test, twos_ceil, 5);
+		if (got >= 0)
+			atomic_inc(&ctx->dest[got].activeconns);
+	}
+	WRITE_ONCE(kvs_sched_random_hook, NULL);
+}
+
+#define TWOS_CONNS	10000
+
+/*
+ * Pearson's chi-square of @got against shares @share[i] / @total of
+ * TWOS_CONNS, times @total: summed as (got * total - N * share)^2 /
+ * (N * share) in integers.
+ */
+static u64 chi2_scaled(const unsigned int *got, const unsigned int *share,
+		       unsigned int n, unsigned int total)
+{
+	u64 sum = 0;
+	s64 dev;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!share[i])
+			continue;
+		dev = (s64)got[i] * total - (s64)TWOS_CONNS * share[i];
+		sum += div64_u64(dev * dev, (u64)TWOS_CONNS * share[i]);
+	}
+	return sum;
+}
+
+struct twos_split_case {
+	const char *desc;
+	enum bump bump;
+	/* Expected share of each dest, in units of @total. */
+	unsigned int share[4];
+	unsigned int total;
+};
+
+/*
+ * Weights 5, 3, 2 and a quiescent d3.  With each connection counted
+ * (inactive: overhead + 1), two choices keep overhead per weight even:
+ * the split follows the weights, 5:3:2.  With none counted every pair
+ * ties and the first drawn wins: in-tree's draw, where d0 also takes
+ * the draw of 0, gives 6:3:2 of 11.
+ */
+static const struct twos_split_case twos_split_cases[] = {
+	{ "twos split counted", BUMP_INACTIVE, { 5, 3, 2, 0 }, 10 },
+	{ "twos split uncounted", BUMP_NONE, { 6, 3, 2, 0 }, 11 },
+};
+
+static void twos_split_desc(const struct twos_split_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(twos_split, twos_split_cases, twos_split_desc);
+
+/*
+ * 10,000 connections with the real random numbers: the chi-square of
+ * the split (2 degrees of freedom) stays under 13.82, which a correct
+ * scheduler exceeds once in a thousand runs.
+ */
+static void sched_twos_split_test(struct kunit *test)
+{
+	static const struct fake_dest d[] = { W(5), W(3), W(2), W(0) };
+	const struct twos_split_case *c = test->param_value;
+	struct sched_ctx *ctx = test->priv;
+	unsigned int got[4] = { };
+	struct kvs_iph iph;
+	unsigned int i;
+	u64 chi2;
+	int k;
+
+	key_iph(&iph, KEY_BASE, 1024);
+	make_dests(test, d, 4);
+	bind(test, "twos");
+	for (i = 0; i < TWOS_CONNS; i++) {
+		k = pick(ctx, &iph);
+		KUNIT_ASSERT_GE(test, k, 0);
+		got[k]++;
+		if (c->bump == BUMP_INACTIVE)
+			atomic_inc(&ctx->dest[k].inactconns);
+	}
+	chi2 = chi2_scaled(got, c->share, 4, c->total);
+	kunit_info(test, "%s: %u %u %u %u, chi-square %llu.%02llu\n", c->desc,
+		   got[0], got[1], got[2], got[3], div_u64(chi2, c->total),
+		   div_u64(chi2 % c->total * 100, c->total));
+	KUNIT_EXPECT_EQ(test, got[3], 0);
+	/* chi2 / total < 13.82 */
+	KUNIT_EXPECT_LT(test, chi2 * 100, 1382ULL * c->total);
 }
 
 /* ---- wrr across changes ---- */
@@ -1005,6 +1268,10 @@ static struct kunit_case sched_test_cases[] = {
 	KUNIT_CASE_PARAM(sched_hash_remove_test, hash_sched_gen_params),
 	KUNIT_CASE(sched_unbind_rebind_gp_test),
 	KUNIT_CASE(sched_mh_test),
+	KUNIT_CASE(sched_lblc_addrs_test),
+	KUNIT_CASE(sched_lblcr_overload_test),
+	KUNIT_CASE(sched_twos_stream_test),
+	KUNIT_CASE_PARAM(sched_twos_split_test, twos_split_gen_params),
 	{}
 };
 

@@ -49,6 +49,21 @@ static void nat_rewrite_l4(struct sk_buff *skb, const struct kvs_iph *iph,
 }
 
 /*
+ * How far a rewrite writes: through @pp's checksum, or only the IP
+ * header for a packet of another protocol than its connection's (ESP
+ * and AH following their IKE connection), which has no ports to change
+ * and whose transport checksum, if any, does not cover the addresses.
+ */
+static unsigned int nat_end(const struct kvs_iph *iph,
+			    const struct kvs_proto *pp)
+{
+	if (iph->protocol != pp->protocol)
+		return iph->thoff;
+	return iph->thoff + max_t(unsigned int, pp->min_hdr,
+				  pp->csum_offset + sizeof(__sum16));
+}
+
+/*
  * Rewrite the source (@src) or destination address and port of an IPv4
  * TCP/UDP packet, keeping the IP and transport checksums right.  @iph
  * describes the packet as parsed.
@@ -57,16 +72,15 @@ int kvs_nat_rewrite_ipv4(struct sk_buff *skb, const struct kvs_iph *iph,
 			 const struct kvs_proto *pp, bool src,
 			 __be32 addr, __be16 port)
 {
-	unsigned int end = iph->thoff + max_t(unsigned int, pp->min_hdr,
-					      pp->csum_offset + sizeof(__sum16));
 	struct iphdr *ip;
 	__be32 *addrp;
 
-	if (skb_ensure_writable(skb, end))
+	if (skb_ensure_writable(skb, nat_end(iph, pp)))
 		return -ENOMEM;
 	ip = ip_hdr(skb);
 	addrp = src ? &ip->saddr : &ip->daddr;
-	nat_rewrite_l4(skb, iph, pp, src, addrp, &addr, port);
+	if (iph->protocol == pp->protocol)
+		nat_rewrite_l4(skb, iph, pp, src, addrp, &addr, port);
 	csum_replace4(&ip->check, *addrp, addr);
 	*addrp = addr;
 	return 0;
@@ -80,17 +94,16 @@ int kvs_nat_rewrite_ipv6(struct sk_buff *skb, const struct kvs_iph *iph,
 			 const struct kvs_proto *pp, bool src,
 			 const struct in6_addr *addr, __be16 port)
 {
-	unsigned int end = iph->thoff + max_t(unsigned int, pp->min_hdr,
-					      pp->csum_offset + sizeof(__sum16));
 	struct in6_addr *addrp;
 	struct ipv6hdr *ip6;
 
-	if (skb_ensure_writable(skb, end))
+	if (skb_ensure_writable(skb, nat_end(iph, pp)))
 		return -ENOMEM;
 	ip6 = ipv6_hdr(skb);
 	addrp = src ? &ip6->saddr : &ip6->daddr;
-	nat_rewrite_l4(skb, iph, pp, src, addrp->s6_addr32, addr->s6_addr32,
-		       port);
+	if (iph->protocol == pp->protocol)
+		nat_rewrite_l4(skb, iph, pp, src, addrp->s6_addr32,
+			       addr->s6_addr32, port);
 	*addrp = *addr;
 	return 0;
 }
