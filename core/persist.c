@@ -294,7 +294,7 @@ int kvs_persist_sync(struct kvs_net *kn, const struct kvs_tpl_key *key,
 	if (tpl && !test_bit(KVS_TPL_DEAD, &tpl->flags) && tpl->dest != dest)
 		tpl_unlink(&kn->tpls, tpl);
 	if (!tpl || test_bit(KVS_TPL_DEAD, &tpl->flags)) {
-		tpl = tpl_new(&kn->tpls, key, dest, dport, timeout);
+		tpl = tpl_new(&kn->tpls, key, dest, dport, timeout, NULL, NULL);
 		if (IS_ERR(tpl))
 			return PTR_ERR(tpl) == -EEXIST ? 0 : PTR_ERR(tpl);
 		/* The table's reference is enough. */
