@@ -154,8 +154,9 @@ static void rx_entry(struct kvs_sync_rx *rx, struct kvs_sync_entry *e)
 {
 	int why;
 
-	e->flags = (e->flags & IP_VS_CONN_F_BACKUP_MASK) | IP_VS_CONN_F_SYNC;
+	/* Checked on the flags as sent: the mask below clears ONE_PACKET. */
 	why = entry_check(e);
+	e->flags = (e->flags & IP_VS_CONN_F_BACKUP_MASK) | IP_VS_CONN_F_SYNC;
 	if (why < 0) {
 		rx->entries++;
 		why = rx->entry(rx->arg, e);
