@@ -78,7 +78,7 @@ expect_eq "with a usable dest the request is answered" A \
 show cat /proc/net/kvs_stats
 # refusal, its speed, no entry, the answer; under kvs 2 drop counters
 if [[ -n $kvs ]]; then
-	done_testing 6
+	done_testing 10
 else
 	done_testing 4
 fi

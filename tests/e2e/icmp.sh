@@ -138,7 +138,7 @@ show ipvsadm -L -n --stats
 # quote, the upload and the path MTU; then the uploads' bytes, and under
 # kvs the 2 malformed quotes counted.
 if [[ -n $kvs ]]; then
-	done_testing 17
+	done_testing 16
 else
 	done_testing 15
 fi

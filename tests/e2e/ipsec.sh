@@ -80,3 +80,5 @@ fi
 check_fails "ESP of a client without IKE reaches no backend" \
 	bash -c "grep -aqs esp-stray $WORK/raw50-A $WORK/raw50-B"
 show ipvsadm -L -n --stats
+
+done_testing 14

@@ -69,3 +69,5 @@ expect_eq "fq dropped nothing on the director's links" 0 "$(fq_drops)"
 for l in "${LINKS[@]}"; do
 	show tc -s qdisc show dev "$l"
 done
+
+done_testing 7

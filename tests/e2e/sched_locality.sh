@@ -9,7 +9,6 @@
 # exist while their module is loaded, per namespace.  twos (kvs only:
 # Debian's kernel does not build the in-tree one) loads on demand and
 # balances.
-# e2e: also intree
 #
 # Dests are added A, B, C, D, so both walk them D, C, B, A (newest
 # first); every connection closes before the next unless held, and
@@ -229,3 +228,5 @@ if [[ $KVS_IPVS == kvs ]]; then
 else
 	log "twos: not built in Debian's 6.1 kernel, kvs only"
 fi
+
+done_testing 17

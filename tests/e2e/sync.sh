@@ -173,3 +173,5 @@ check "backup stopped" ns d2 ipvsadm --stop-daemon backup
 check_fails "stopping it again fails" ns d2 ipvsadm --stop-daemon backup
 check "master stopped" ns d1 ipvsadm --stop-daemon master
 expect_eq "no daemon listed" "" "$(ns d1 ipvsadm -L --daemon)"
+
+done_testing 14

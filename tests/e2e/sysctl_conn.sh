@@ -214,4 +214,4 @@ expect_eventually "sloppy_sctp 1: the DATA chunk reaches backend A" 10 0 \
 	sh -c "grep -q '$CLIENT_IP\.40000 > ${BACKEND_IP[A]}\.9000: sctp.*DATA' $WORK/sctpdump.log; echo \$?"
 show ipvsadm -L -n -c
 on_director sysctl -qw $vs.sloppy_sctp=0
-done_testing 24
+done_testing 31
