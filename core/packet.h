@@ -10,6 +10,7 @@
 
 #include <linux/netfilter.h>
 #include <linux/skbuff.h>
+#include <net/ipv6.h>
 
 /* What the data path learns from a packet's network and transport headers. */
 struct kvs_iph {
@@ -23,6 +24,15 @@ struct kvs_iph {
 	__be16 sport;
 	__be16 dport;
 };
+
+/* Addresses of family @af: for IPv4 only the first word is set. */
+static inline bool kvs_addr_equal(u16 af, const union nf_inet_addr *a,
+				  const union nf_inet_addr *b)
+{
+	if (af == AF_INET6)
+		return ipv6_addr_equal(&a->in6, &b->in6);
+	return a->ip == b->ip;
+}
 
 int kvs_parse_ipv4(const struct sk_buff *skb, struct kvs_iph *iph);
 /* IPv6, ICMP and fwmark (v6 helper): the IPv6 parser. */

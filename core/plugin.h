@@ -121,14 +121,89 @@ u32 kvs_sched_random(u32 ceil);
 #if IS_ENABLED(CONFIG_KVS_KUNIT_TEST)
 extern u32 (*kvs_sched_random_hook)(u32 ceil);
 #endif
+/*
+ * A scheduler with a sysctl of its own under net/ipv4/vs in each
+ * namespace (lblc_expiration, lblcr_expiration): a time kept in jiffies
+ * and shown in seconds, present while the module is loaded.  The module
+ * defines one of these statically, with pernet .init and .exit that call
+ * kvs_sched_knob_net_init() and kvs_sched_knob_net_exit(), and registers
+ * it instead of the bare scheduler.
+ */
+struct kvs_sched_knob {
+	struct kvs_scheduler *sched;
+	const char *name;
+	int initial;			/* jiffies, in each new namespace */
+	unsigned int net_id;
+	struct pernet_operations pernet;
+};
+
+int kvs_sched_knob_register(struct kvs_sched_knob *k);
+void kvs_sched_knob_unregister(struct kvs_sched_knob *k);
+int kvs_sched_knob_net_init(struct kvs_sched_knob *k, struct net *net);
+void kvs_sched_knob_net_exit(struct kvs_sched_knob *k, struct net *net);
+/* The knob's value in @net, jiffies; any context. */
+int kvs_sched_knob_get(const struct kvs_sched_knob *k, struct net *net);
+
 /* In-tree lblc/lblcr's test for leaving a remembered dest. */
 bool kvs_sched_locality_overloaded(const struct kvs_dest_set *set,
 				   const struct kvs_dest *dest);
-/* A sysctl of a scheduler's own under net/ipv4/vs, in jiffies. */
-struct ctl_table_header *kvs_sched_sysctl_register(struct net *net,
-						   const char *name,
-						   int *jiffies_data);
-void kvs_sched_sysctl_unregister(struct ctl_table_header *hdr);
+
+/*
+ * lblc's and lblcr's per-service table of destination addresses, kept in
+ * the service's sched_data: one entry per address, each embedding a
+ * struct kvs_loc_node.  Readers find entries under RCU; @lock (BH)
+ * serialises every writer: the data path adding or replacing an entry,
+ * the gc timer and teardown.  As in-tree, a gc pass each minute drops
+ * entries unused for six minutes while the table holds more than 16 per
+ * bucket, and every 30th pass drops those unused for the knob's time.
+ */
+#define KVS_LOC_BITS		10
+#define KVS_LOC_SIZE		BIT(KVS_LOC_BITS)
+#define KVS_LOC_MAX		((int)KVS_LOC_SIZE * 16)
+
+struct kvs_loc_node {
+	struct hlist_node node;		/* in a bucket, under the lock */
+	union nf_inet_addr addr;	/* destination address */
+	unsigned long lastuse;		/* jiffies, READ_ONCE/WRITE_ONCE */
+};
+
+struct kvs_loc_table;
+
+struct kvs_loc_ops {
+	/*
+	 * @n is unhashed (lock held): free its entry after a grace period,
+	 * readers may still hold it.
+	 */
+	void (*release)(struct kvs_loc_table *t, struct kvs_loc_node *n);
+	const struct kvs_sched_knob *expiration;
+};
+
+struct kvs_loc_table {
+	struct rcu_head rcu;		/* first: kfree_rcu() needs a small offset */
+	spinlock_t lock;
+	int entries;			/* under @lock */
+	unsigned int rover;		/* bucket the last sweep ended at */
+	unsigned int passes;		/* gc passes since the last full sweep */
+	bool dead;			/* under @lock: no more inserts */
+	struct timer_list gc;
+	struct kvs_service *svc;
+	const struct kvs_loc_ops *ops;
+	struct hlist_head bucket[KVS_LOC_SIZE];
+};
+
+int kvs_loc_table_create(struct kvs_service *svc,
+			 const struct kvs_loc_ops *ops);
+void kvs_loc_table_destroy(struct kvs_service *svc);
+struct kvs_loc_node *kvs_loc_find(struct kvs_loc_table *t, u16 af,
+				  const union nf_inet_addr *addr);
+/* Lock held: whether the table takes another entry. */
+static inline bool kvs_loc_room(const struct kvs_loc_table *t)
+{
+	return !t->dead && t->entries < KVS_LOC_MAX * 3 / 2;
+}
+
+void kvs_loc_add(struct kvs_loc_table *t, u16 af, struct kvs_loc_node *n);
+void kvs_loc_del(struct kvs_loc_table *t, struct kvs_loc_node *n);
 
 /*
  * A persistence engine (ipvsadm --pe NAME): lets a persistent service

@@ -97,14 +97,6 @@ static const struct rhashtable_params trash_params = {
 
 static void trash_scan(struct work_struct *work);
 
-static bool addr_equal(u16 af, const union nf_inet_addr *a,
-		       const union nf_inet_addr *b)
-{
-	if (af == AF_INET6)
-		return ipv6_addr_equal(&a->in6, &b->in6);
-	return a->ip == b->ip;
-}
-
 /* The real-server table's bucket for a family, address and port. */
 static u32 rs_hash(u16 af, const union nf_inet_addr *addr, __be16 port)
 {
@@ -263,7 +255,7 @@ bool kvs_nat_real_server(struct kvs_net *kn, u16 af, u8 protocol,
 	hash_for_each_possible_rcu(kn->real_servers, dest, rs_node,
 				   rs_hash(af, addr, port)) {
 		if (dest->af != af || dest->port != port ||
-		    !addr_equal(af, &dest->addr, addr))
+		    !kvs_addr_equal(af, &dest->addr, addr))
 			continue;
 		svc = READ_ONCE(dest->svc);
 		if ((READ_ONCE(dest->conn_flags) & IP_VS_CONN_F_FWD_MASK) ==
@@ -571,7 +563,7 @@ struct kvs_dest *kvs_dest_find(struct kvs_service *svc,
 		struct kvs_dest *dest = set->dest[i];
 
 		if (dest->af == af && dest->port == port &&
-		    addr_equal(af, &dest->addr, addr))
+		    kvs_addr_equal(af, &dest->addr, addr))
 			return dest;
 	}
 	return NULL;
