@@ -112,6 +112,30 @@ kvs_sched_least(const struct kvs_dest_set *set,
 	return least;
 }
 
+/*
+ * The usable dest of @set with the highest weight among those @fits
+ * (any, if NULL), the first in set order on a tie (fo, ovf).  RCU held.
+ */
+static inline struct kvs_dest *
+kvs_sched_heaviest(const struct kvs_dest_set *set,
+		   bool (*fits)(const struct kvs_dest *dest))
+{
+	struct kvs_dest *dest, *best = NULL;
+	int w, best_w = 0;
+	unsigned int i;
+
+	for (i = 0; i < set->n; i++) {
+		dest = set->dest[i];
+		w = READ_ONCE(dest->weight);
+		if (w <= best_w || !kvs_dest_usable(dest) ||
+		    (fits && !fits(dest)))
+			continue;
+		best = dest;
+		best_w = w;
+	}
+	return best;
+}
+
 /* Module boilerplate: register at load, unregister at unload. */
 #define module_kvs_scheduler(__sched) \
 	module_driver(__sched, kvs_register_scheduler, kvs_unregister_scheduler)

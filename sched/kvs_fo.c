@@ -12,20 +12,7 @@ static struct kvs_dest *fo_schedule(struct kvs_service *svc,
 				    const struct sk_buff *skb,
 				    const struct kvs_iph *iph)
 {
-	const struct kvs_dest_set *set = rcu_dereference(svc->dests);
-	struct kvs_dest *dest, *best = NULL;
-	int w, best_w = 0;
-	unsigned int i;
-
-	for (i = 0; i < set->n; i++) {
-		dest = set->dest[i];
-		w = READ_ONCE(dest->weight);
-		if (w > best_w && !test_bit(KVS_DEST_OVERLOAD, &dest->flags)) {
-			best = dest;
-			best_w = w;
-		}
-	}
-	return best;
+	return kvs_sched_heaviest(rcu_dereference(svc->dests), NULL);
 }
 
 static struct kvs_scheduler fo_sched = {

@@ -9,27 +9,17 @@
 
 #include "../core/plugin.h"
 
+/* Not past its weight in active connections. */
+static bool ovf_fits(const struct kvs_dest *dest)
+{
+	return atomic_read(&dest->activeconns) <= READ_ONCE(dest->weight);
+}
+
 static struct kvs_dest *ovf_schedule(struct kvs_service *svc,
 				     const struct sk_buff *skb,
 				     const struct kvs_iph *iph)
 {
-	const struct kvs_dest_set *set = rcu_dereference(svc->dests);
-	struct kvs_dest *dest, *best = NULL;
-	int w, best_w = 0;
-	unsigned int i;
-
-	for (i = 0; i < set->n; i++) {
-		dest = set->dest[i];
-		w = READ_ONCE(dest->weight);
-		if (!kvs_dest_usable(dest) ||
-		    atomic_read(&dest->activeconns) > w)
-			continue;
-		if (!best || w > best_w) {
-			best = dest;
-			best_w = w;
-		}
-	}
-	return best;
+	return kvs_sched_heaviest(rcu_dereference(svc->dests), ovf_fits);
 }
 
 static struct kvs_scheduler ovf_sched = {
