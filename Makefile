@@ -14,6 +14,10 @@ modules:
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
+# The kernel build directory, for scripts (scripts/modules, scripts/style).
+kvs-print-kdir:
+	@echo $(KDIR)
+
 # Userspace programs the e2e tests copy into the test host (scripts/e2e
 # builds them).  Static, so they run whatever the guest's libc.
 E2E_BIN := out/e2e-bin
@@ -34,8 +38,9 @@ deps:
 demo:
 	scripts/demo
 
+# KERNEL=6.12: everything on that kernel (scripts/check --kernel).
 check:
-	scripts/check
+	scripts/check $(if $(KERNEL),--kernel=$(KERNEL))
 
 kunit:
 	scripts/kunit
@@ -46,4 +51,4 @@ e2e:
 bench:
 	scripts/bench
 
-.PHONY: all modules clean deps demo check kunit e2e bench e2e-bins
+.PHONY: all modules clean kvs-print-kdir deps demo check kunit e2e bench e2e-bins

@@ -393,7 +393,7 @@ static unsigned int defrag4(struct kvs_net *kn, struct sk_buff *skb,
 		return NF_ACCEPT;
 	}
 	if (hooknum == NF_INET_LOCAL_OUT && sk && sk->sk_family == PF_INET &&
-	    inet_sk(sk)->nodefrag)
+	    kvs_sk_nodefrag(sk))
 		return NF_ACCEPT;
 	local_bh_disable();
 	err = ip_defrag(kn->net, skb, defrag_user(hooknum));

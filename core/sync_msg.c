@@ -31,8 +31,8 @@
  * Bad input, as in-tree: a broken header or entry length drops the
  * rest of the message, an entry with bad contents only itself.
  */
-#include <asm/unaligned.h>
 
+#include "compat.h"	/* the unaligned accessors */
 #include "sync.h"
 
 #define OPT_SEQ_DATA		1
