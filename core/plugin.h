@@ -149,10 +149,16 @@ extern u32 (*kvs_sched_random_hook)(u32 ceil);
  * A scheduler with a sysctl of its own under net/ipv4/vs in each
  * namespace (lblc_expiration, lblcr_expiration): a time kept in jiffies
  * and shown in seconds, present while the module is loaded.  The module
- * defines one of these statically, with pernet .init and .exit that call
- * kvs_sched_knob_net_init() and kvs_sched_knob_net_exit(), and registers
- * it instead of the bare scheduler.
+ * defines one of these statically, its .pernet from KVS_SCHED_KNOB_PERNET
+ * with .init and .exit that call kvs_sched_knob_net_init() and
+ * kvs_sched_knob_net_exit(), and registers it instead of the bare
+ * scheduler.
  */
+struct kvs_sched_knob_net {
+	int value;			/* jiffies; READ_ONCE */
+	struct ctl_table_header *hdr;
+};
+
 struct kvs_sched_knob {
 	struct kvs_scheduler *sched;
 	const char *name;
@@ -160,6 +166,14 @@ struct kvs_sched_knob {
 	unsigned int net_id;
 	struct pernet_operations pernet;
 };
+
+/* Newer kernels make a pernet_operations' id and size const. */
+#define KVS_SCHED_KNOB_PERNET(__knob, __init, __exit) {			\
+	.init	= __init,						\
+	.exit	= __exit,						\
+	.id	= &(__knob).net_id,					\
+	.size	= sizeof(struct kvs_sched_knob_net),			\
+}
 
 int kvs_sched_knob_register(struct kvs_sched_knob *k);
 void kvs_sched_knob_unregister(struct kvs_sched_knob *k);

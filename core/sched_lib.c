@@ -193,19 +193,13 @@ void kvs_loc_table_destroy(struct kvs_service *svc)
 }
 EXPORT_SYMBOL_GPL(kvs_loc_table_destroy);
 
-/* A knob's state in one namespace. */
-struct knob_net {
-	int value;			/* jiffies; READ_ONCE */
-	struct ctl_table_header *hdr;
-};
-
 /*
  * As in-tree, the sysctl is hidden in a namespace of an unprivileged
  * user; the value is kept all the same.
  */
 int kvs_sched_knob_net_init(struct kvs_sched_knob *k, struct net *net)
 {
-	struct knob_net *kn = net_generic(net, k->net_id);
+	struct kvs_sched_knob_net *kn = net_generic(net, k->net_id);
 	struct ctl_table *tbl;
 	size_t n = 1;
 
@@ -234,7 +228,7 @@ EXPORT_SYMBOL_GPL(kvs_sched_knob_net_init);
 
 void kvs_sched_knob_net_exit(struct kvs_sched_knob *k, struct net *net)
 {
-	struct knob_net *kn = net_generic(net, k->net_id);
+	struct kvs_sched_knob_net *kn = net_generic(net, k->net_id);
 	const struct ctl_table *tbl = kn->hdr->ctl_table_arg;
 
 	unregister_net_sysctl_table(kn->hdr);
@@ -244,7 +238,7 @@ EXPORT_SYMBOL_GPL(kvs_sched_knob_net_exit);
 
 int kvs_sched_knob_get(const struct kvs_sched_knob *k, struct net *net)
 {
-	const struct knob_net *kn = net_generic(net, k->net_id);
+	const struct kvs_sched_knob_net *kn = net_generic(net, k->net_id);
 
 	return READ_ONCE(kn->value);
 }
@@ -255,8 +249,6 @@ int kvs_sched_knob_register(struct kvs_sched_knob *k)
 {
 	int err;
 
-	k->pernet.id = &k->net_id;
-	k->pernet.size = sizeof(struct knob_net);
 	err = register_pernet_subsys(&k->pernet);
 	if (err)
 		return err;

@@ -133,10 +133,8 @@ static struct kvs_sched_knob lblc_knob = {
 	.sched		= &lblc_sched,
 	.name		= "lblc_expiration",
 	.initial	= LBLC_EXPIRATION,
-	.pernet		= {
-		.init	= lblc_net_init,
-		.exit	= lblc_net_exit,
-	},
+	.pernet		= KVS_SCHED_KNOB_PERNET(lblc_knob, lblc_net_init,
+						lblc_net_exit),
 };
 
 static int __init lblc_init(void)

@@ -250,10 +250,8 @@ static struct kvs_sched_knob lblcr_knob = {
 	.sched		= &lblcr_sched,
 	.name		= "lblcr_expiration",
 	.initial	= LBLCR_EXPIRATION,
-	.pernet		= {
-		.init	= lblcr_net_init,
-		.exit	= lblcr_net_exit,
-	},
+	.pernet		= KVS_SCHED_KNOB_PERNET(lblcr_knob, lblcr_net_init,
+						lblcr_net_exit),
 };
 
 static int __init lblcr_init(void)
