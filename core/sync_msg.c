@@ -31,7 +31,6 @@
  * Bad input, as in-tree: a broken header or entry length drops the
  * rest of the message, an entry with bad contents only itself.
  */
-
 #include "compat.h"	/* the unaligned accessors */
 #include "sync.h"
 
