@@ -19,6 +19,7 @@
 
 #include <linux/device/driver.h>
 #include <linux/module.h>
+#include <net/netns/generic.h>
 
 #include "packet.h"
 #include "service.h"
@@ -180,7 +181,13 @@ void kvs_sched_knob_unregister(struct kvs_sched_knob *k);
 int kvs_sched_knob_net_init(struct kvs_sched_knob *k, struct net *net);
 void kvs_sched_knob_net_exit(struct kvs_sched_knob *k, struct net *net);
 /* The knob's value in @net, jiffies; any context. */
-int kvs_sched_knob_get(const struct kvs_sched_knob *k, struct net *net);
+static inline int kvs_sched_knob_get(const struct kvs_sched_knob *k,
+				     struct net *net)
+{
+	const struct kvs_sched_knob_net *kn = net_generic(net, k->net_id);
+
+	return READ_ONCE(kn->value);
+}
 
 /* In-tree lblc/lblcr's test for leaving a remembered dest. */
 bool kvs_sched_locality_overloaded(const struct kvs_dest_set *set,

@@ -8,7 +8,6 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/sysctl.h>
-#include <net/netns/generic.h>
 
 #include "plugin.h"
 
@@ -235,14 +234,6 @@ void kvs_sched_knob_net_exit(struct kvs_sched_knob *k, struct net *net)
 	kfree(tbl);
 }
 EXPORT_SYMBOL_GPL(kvs_sched_knob_net_exit);
-
-int kvs_sched_knob_get(const struct kvs_sched_knob *k, struct net *net)
-{
-	const struct kvs_sched_knob_net *kn = net_generic(net, k->net_id);
-
-	return READ_ONCE(kn->value);
-}
-EXPORT_SYMBOL_GPL(kvs_sched_knob_get);
 
 /* The knob in every namespace, then the scheduler. */
 int kvs_sched_knob_register(struct kvs_sched_knob *k)

@@ -146,11 +146,11 @@ static struct lblcr_member *lblcr_set_max(struct lblcr_entry *en)
 /* A set unchanged for lblcr_expiration drops its most loaded member. */
 static void lblcr_shrink(struct kvs_loc_table *t, struct lblcr_entry *en)
 {
-	int expiration = kvs_sched_knob_get(&lblcr_knob, t->svc->kn->net);
 	struct lblcr_member *m;
 
 	if (READ_ONCE(en->size) <= 1 ||
-	    !time_after(jiffies, READ_ONCE(en->lastmod) + expiration))
+	    !time_after(jiffies, READ_ONCE(en->lastmod) +
+			kvs_sched_knob_get(&lblcr_knob, t->svc->kn->net)))
 		return;
 	spin_lock_bh(&t->lock);
 	if (!en->dead && en->size > 1) {
