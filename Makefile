@@ -51,4 +51,9 @@ e2e:
 bench:
 	scripts/bench
 
-.PHONY: all modules clean kvs-print-kdir deps demo check kunit e2e bench e2e-bins
+# The kvs-dkms Debian package, out/deb/kvs-dkms_VERSION_all.deb (debian/,
+# dkms.conf); scripts/deb-test installs and removes it on this machine.
+deb:
+	scripts/deb
+
+.PHONY: all modules clean kvs-print-kdir deps demo check kunit e2e bench deb e2e-bins
