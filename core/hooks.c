@@ -27,6 +27,7 @@
 #include "../xmit/xmit.h"
 #include "hooks.h"
 #include "icmp.h"
+#include "nfct.h"
 #include "packet.h"
 #include "schedule.h"
 #include "service.h"
@@ -163,6 +164,8 @@ static bool bypass_ok(struct kvs_net *kn, const struct kvs_service *svc,
 static unsigned int bypass(struct kvs_net *kn, struct sk_buff *skb,
 			   const struct kvs_iph *iph, unsigned int hooknum)
 {
+	/* No connection is made, so conntrack keeps no entry either. */
+	kvs_skb_untrack(skb);
 	return kvs_xmit_forward(kn, skb, iph->af, &iph->daddr, NULL, 0,
 				hooknum);
 }
@@ -214,9 +217,7 @@ static bool nat_unknown_reply(struct kvs_net *kn, const struct kvs_proto *pp,
  * is scheduled afresh?  As in-tree 6.1, two independent reasons: with
  * sysctl expire_nodest_conn, its real server was quiesced to weight 0;
  * with conn_reuse_mode not 0, it has finished (and was not made from a
- * persistence template).  kvs keeps no conntrack entry for its
- * connections, so in-tree's "old conntrack: drop the SYN" case (the 1 s
- * delay kube-proxy avoids with mode 0) does not arise.
+ * persistence template).  See conn_end() for the packet itself.
  */
 static bool conn_reschedule(struct kvs_net *kn, struct kvs_conn *cp,
 			    const struct kvs_proto *pp,
@@ -233,16 +234,33 @@ static bool conn_reschedule(struct kvs_net *kn, struct kvs_conn *cp,
 }
 
 /*
+ * End @cp so that @skb, one of its client's packets, may schedule a new
+ * connection.  As in-tree: when the packet carries a conntrack entry
+ * confirmed before it (sysctl conntrack), that entry's NAT and reply
+ * still lead to the old real server, and no new schedule could change
+ * them; it ends with the connection, and the packet is dropped (false)
+ * for the client to send again (a SYN after 1 s) onto a fresh entry.
+ * That delay is why kube-proxy sets conn_reuse_mode to 0.
+ */
+static bool conn_end(struct kvs_net *kn, struct kvs_conn *cp,
+		     const struct sk_buff *skb)
+{
+	bool old_ct = kvs_nfct_old(skb);
+
+	kvs_conn_expire_now(&kn->conns, cp);
+	return !old_ct;
+}
+
+/*
  * A request of a connection whose real server was removed: dropped,
  * or with sysctl expire_nodest_conn the connection ends and the packet
  * may schedule a new one, as in-tree.  False when it is dropped.
  */
-static bool conn_dest_gone(struct kvs_net *kn, struct kvs_conn *cp)
+static bool conn_dest_gone(struct kvs_net *kn, struct kvs_conn *cp,
+			   const struct sk_buff *skb)
 {
-	if (READ_ONCE(kn->sysctl.expire_nodest_conn)) {
-		kvs_conn_expire_now(&kn->conns, cp);
-		return true;
-	}
+	if (READ_ONCE(kn->sysctl.expire_nodest_conn))
+		return conn_end(kn, cp, skb);
 	kvs_drop_count(kn, KVS_DROP_NO_DEST);
 	return false;
 }
@@ -487,12 +505,13 @@ static unsigned int kvs_hook(void *priv, struct sk_buff *skb,
 	 */
 	if (cp && dir == KVS_DIR_ORIG &&
 	    conn_reschedule(kn, cp, pp, skb, &iph)) {
-		kvs_conn_expire_now(&kn->conns, cp);
+		if (!conn_end(kn, cp, skb))
+			return NF_DROP;
 		cp = NULL;
 	}
 	if (cp && dir == KVS_DIR_ORIG &&
 	    !test_bit(KVS_DEST_AVAILABLE, &cp->dest->flags)) {
-		if (!conn_dest_gone(kn, cp))
+		if (!conn_dest_gone(kn, cp, skb))
 			return NF_DROP;
 		cp = NULL;
 	}
@@ -501,7 +520,14 @@ static unsigned int kvs_hook(void *priv, struct sk_buff *skb,
 	return conn_schedule(kn, skb, &iph, pp, state->hook);
 }
 
-/* The same hook at the same points for both families, as in-tree. */
+/*
+ * The same hook at the same points for both families, as in-tree, and
+ * so where in-tree's are relative to conntrack: after it has attached
+ * an entry (PRE_ROUTING and LOCAL_OUT, priority -200) and after NAT's
+ * destination rules, before NAT's source rules of LOCAL_IN and before
+ * conntrack confirms the entry (the last hook), so that an entry can
+ * still be told its reply (core/nfct.c).
+ */
 #define KVS_HOOK_OPS(_pf, _hooknum, _priority)	{	\
 	.hook		= kvs_hook,			\
 	.pf		= _pf,				\
@@ -547,3 +573,4 @@ void kvs_hooks_unregister(struct kvs_net *kn)
 				ARRAY_SIZE(kvs_hook_ops));
 	kn->hooks_registered = false;
 }
+
