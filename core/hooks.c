@@ -29,6 +29,8 @@
 #include "icmp.h"
 #include "nfct.h"
 #include "packet.h"
+#include "persist.h"
+#include "plugin.h"
 #include "schedule.h"
 #include "service.h"
 #include "sync.h"
@@ -574,3 +576,50 @@ void kvs_hooks_unregister(struct kvs_net *kn)
 	kn->hooks_registered = false;
 }
 
+/*
+ * For the xtables match "ipvs" (plugin.h): the connection of @skb, a
+ * packet of family @family that kvs forwarded toward a real server, as
+ * in-tree's match finds it: from the client, to the real server's
+ * address and port when masquerading, still to the virtual service by
+ * the other methods.  Under RCU (a netfilter hook's).  Returns 0 with
+ * @xc filled, -ENOENT when there is no such connection (xc->protocol
+ * set), or the parser's error.
+ */
+int kvs_xt_conn(struct net *net, const struct sk_buff *skb, u8 family,
+		struct kvs_xt_conn *xc)
+{
+	struct kvs_net *kn = kvs_net(net);
+	struct kvs_tuple t, rev;
+	struct kvs_iph iph;
+	struct kvs_conn *cp;
+	enum kvs_dir dir;
+	int err;
+
+	err = parse(skb, family, &iph);
+	if (err)
+		return err;
+	xc->protocol = iph.protocol;
+	if (iph.fragment)
+		return -ENOENT;
+	kvs_tuple_from_iph(&t, &iph);
+	rev = t;
+	rev.src = t.dst;
+	rev.dst = t.src;
+	rev.sport = t.dport;
+	rev.dport = t.sport;
+	/* Masquerading: the reverse is the reply tuple, hashed for NAT only. */
+	cp = kvs_conn_lookup(&kn->conns, &rev, &dir);
+	if (!cp || dir != KVS_DIR_REPLY) {
+		cp = kvs_conn_lookup(&kn->conns, &t, &dir);
+		if (!cp || dir != KVS_DIR_ORIG ||
+		    (cp->flags & IP_VS_CONN_F_FWD_MASK) == IP_VS_CONN_F_MASQ)
+			return -ENOENT;
+	}
+	xc->vaddr = *kvs_conn_vaddr(cp);
+	xc->vport = kvs_conn_vport(cp);
+	xc->fwd = cp->flags & IP_VS_CONN_F_FWD_MASK;
+	xc->ctl = !!cp->control;
+	xc->ctl_vport = cp->control ? cp->control->key.vport : 0;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kvs_xt_conn);
