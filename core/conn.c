@@ -17,6 +17,7 @@
 #include <linux/slab.h>
 
 #include "conn.h"
+#include "nfct.h"
 #include "packet.h"
 #include "service.h"
 #include "table.h"
@@ -128,6 +129,12 @@ static void conn_unlink(struct kvs_conn_table *tbl, struct kvs_conn *cp)
 	spin_unlock_bh(&cp->lock);
 	dest_conn_removed(dest);
 
+	/*
+	 * Its conntrack entry goes too; not while the namespace is being
+	 * dismantled, when conntrack's entries go with it.
+	 */
+	if (tbl->net && check_net(tbl->net))
+		kvs_nfct_forget(tbl->net, cp);
 	/* The dest is itself freed after a grace period: readers still fine. */
 	kvs_dest_put(dest);
 	if (cp->control)
@@ -256,6 +263,8 @@ struct kvs_conn *kvs_conn_new_ctl(struct kvs_conn_table *tbl,
 		goto err_dest;
 	}
 	kvs_conn_init(cp, iph, dest, dport, proto);
+	if (tbl->conntrack && READ_ONCE(*tbl->conntrack))
+		cp->flags |= IP_VS_CONN_F_NFCT;
 	cp->expires = jiffies + timeout;
 	/* Put by conn_unlink() only: on failure the caller still owns it. */
 	cp->control = ctl;
@@ -484,6 +493,9 @@ int kvs_conn_table_init(struct kvs_conn_table *tbl)
 		return err;
 	atomic_set(&tbl->count, 0);
 	tbl->dying = false;
+	/* Set by the namespace once it has them (core/netns.c). */
+	tbl->conntrack = NULL;
+	tbl->net = NULL;
 	tbl->gc_interval = HZ;
 	/* Queued by the first connection. */
 	INIT_DELAYED_WORK(&tbl->gc, conn_gc_work);

@@ -31,6 +31,13 @@ struct kvs_conn_table {
 	 * gc also ends the connections of removed dests, as in-tree.
 	 */
 	const int *expire_nodest_conn;
+	/*
+	 * The namespace's sysctl conntrack (NULL: off): a connection made
+	 * while it is set keeps its packets' conntrack entry, and kills it
+	 * when it ends (core/nfct.c).  @net: the namespace, for that.
+	 */
+	const int *conntrack;
+	struct net *net;
 };
 
 struct kvs_dest;

@@ -27,7 +27,10 @@
 #include "../xmit/xmit.h"
 #include "hooks.h"
 #include "icmp.h"
+#include "nfct.h"
 #include "packet.h"
+#include "persist.h"
+#include "plugin.h"
 #include "schedule.h"
 #include "service.h"
 #include "sync.h"
@@ -163,6 +166,8 @@ static bool bypass_ok(struct kvs_net *kn, const struct kvs_service *svc,
 static unsigned int bypass(struct kvs_net *kn, struct sk_buff *skb,
 			   const struct kvs_iph *iph, unsigned int hooknum)
 {
+	/* No connection is made, so conntrack keeps no entry either. */
+	kvs_skb_untrack(skb);
 	return kvs_xmit_forward(kn, skb, iph->af, &iph->daddr, NULL, 0,
 				hooknum);
 }
@@ -214,9 +219,7 @@ static bool nat_unknown_reply(struct kvs_net *kn, const struct kvs_proto *pp,
  * is scheduled afresh?  As in-tree 6.1, two independent reasons: with
  * sysctl expire_nodest_conn, its real server was quiesced to weight 0;
  * with conn_reuse_mode not 0, it has finished (and was not made from a
- * persistence template).  kvs keeps no conntrack entry for its
- * connections, so in-tree's "old conntrack: drop the SYN" case (the 1 s
- * delay kube-proxy avoids with mode 0) does not arise.
+ * persistence template).  See conn_end() for the packet itself.
  */
 static bool conn_reschedule(struct kvs_net *kn, struct kvs_conn *cp,
 			    const struct kvs_proto *pp,
@@ -233,16 +236,33 @@ static bool conn_reschedule(struct kvs_net *kn, struct kvs_conn *cp,
 }
 
 /*
+ * End @cp so that @skb, one of its client's packets, may schedule a new
+ * connection.  As in-tree: when the packet carries a conntrack entry
+ * confirmed before it (sysctl conntrack), that entry's NAT and reply
+ * still lead to the old real server, and no new schedule could change
+ * them; it ends with the connection, and the packet is dropped (false)
+ * for the client to send again (a SYN after 1 s) onto a fresh entry.
+ * That delay is why kube-proxy sets conn_reuse_mode to 0.
+ */
+static bool conn_end(struct kvs_net *kn, struct kvs_conn *cp,
+		     const struct sk_buff *skb)
+{
+	bool old_ct = kvs_nfct_old(skb);
+
+	kvs_conn_expire_now(&kn->conns, cp);
+	return !old_ct;
+}
+
+/*
  * A request of a connection whose real server was removed: dropped,
  * or with sysctl expire_nodest_conn the connection ends and the packet
  * may schedule a new one, as in-tree.  False when it is dropped.
  */
-static bool conn_dest_gone(struct kvs_net *kn, struct kvs_conn *cp)
+static bool conn_dest_gone(struct kvs_net *kn, struct kvs_conn *cp,
+			   const struct sk_buff *skb)
 {
-	if (READ_ONCE(kn->sysctl.expire_nodest_conn)) {
-		kvs_conn_expire_now(&kn->conns, cp);
-		return true;
-	}
+	if (READ_ONCE(kn->sysctl.expire_nodest_conn))
+		return conn_end(kn, cp, skb);
 	kvs_drop_count(kn, KVS_DROP_NO_DEST);
 	return false;
 }
@@ -487,12 +507,13 @@ static unsigned int kvs_hook(void *priv, struct sk_buff *skb,
 	 */
 	if (cp && dir == KVS_DIR_ORIG &&
 	    conn_reschedule(kn, cp, pp, skb, &iph)) {
-		kvs_conn_expire_now(&kn->conns, cp);
+		if (!conn_end(kn, cp, skb))
+			return NF_DROP;
 		cp = NULL;
 	}
 	if (cp && dir == KVS_DIR_ORIG &&
 	    !test_bit(KVS_DEST_AVAILABLE, &cp->dest->flags)) {
-		if (!conn_dest_gone(kn, cp))
+		if (!conn_dest_gone(kn, cp, skb))
 			return NF_DROP;
 		cp = NULL;
 	}
@@ -501,7 +522,14 @@ static unsigned int kvs_hook(void *priv, struct sk_buff *skb,
 	return conn_schedule(kn, skb, &iph, pp, state->hook);
 }
 
-/* The same hook at the same points for both families, as in-tree. */
+/*
+ * The same hook at the same points for both families, as in-tree, and
+ * so where in-tree's are relative to conntrack: after it has attached
+ * an entry (PRE_ROUTING and LOCAL_OUT, priority -200) and after NAT's
+ * destination rules, before NAT's source rules of LOCAL_IN and before
+ * conntrack confirms the entry (the last hook), so that an entry can
+ * still be told its reply (core/nfct.c).
+ */
 #define KVS_HOOK_OPS(_pf, _hooknum, _priority)	{	\
 	.hook		= kvs_hook,			\
 	.pf		= _pf,				\
@@ -547,3 +575,51 @@ void kvs_hooks_unregister(struct kvs_net *kn)
 				ARRAY_SIZE(kvs_hook_ops));
 	kn->hooks_registered = false;
 }
+
+/*
+ * For the xtables match "ipvs" (plugin.h): the connection of @skb, a
+ * packet of family @family that kvs forwarded toward a real server, as
+ * in-tree's match finds it: from the client, to the real server's
+ * address and port when masquerading, still to the virtual service by
+ * the other methods.  Under RCU (a netfilter hook's).  Returns 0 with
+ * @xc filled, -ENOENT when there is no such connection (xc->protocol
+ * set), or the parser's error.
+ */
+int kvs_xt_conn(struct net *net, const struct sk_buff *skb, u8 family,
+		struct kvs_xt_conn *xc)
+{
+	struct kvs_net *kn = kvs_net(net);
+	struct kvs_tuple t, rev;
+	struct kvs_iph iph;
+	struct kvs_conn *cp;
+	enum kvs_dir dir;
+	int err;
+
+	err = parse(skb, family, &iph);
+	if (err)
+		return err;
+	xc->protocol = iph.protocol;
+	if (iph.fragment)
+		return -ENOENT;
+	kvs_tuple_from_iph(&t, &iph);
+	rev = t;
+	rev.src = t.dst;
+	rev.dst = t.src;
+	rev.sport = t.dport;
+	rev.dport = t.sport;
+	/* Masquerading: the reverse is the reply tuple, hashed for NAT only. */
+	cp = kvs_conn_lookup(&kn->conns, &rev, &dir);
+	if (!cp || dir != KVS_DIR_REPLY) {
+		cp = kvs_conn_lookup(&kn->conns, &t, &dir);
+		if (!cp || dir != KVS_DIR_ORIG ||
+		    (cp->flags & IP_VS_CONN_F_FWD_MASK) == IP_VS_CONN_F_MASQ)
+			return -ENOENT;
+	}
+	xc->vaddr = *kvs_conn_vaddr(cp);
+	xc->vport = kvs_conn_vport(cp);
+	xc->fwd = cp->flags & IP_VS_CONN_F_FWD_MASK;
+	xc->ctl = !!cp->control;
+	xc->ctl_vport = cp->control ? cp->control->key.vport : 0;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kvs_xt_conn);

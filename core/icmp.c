@@ -16,6 +16,7 @@
 
 #include "../xmit/xmit.h"
 #include "icmp.h"
+#include "nfct.h"
 #include "packet.h"
 #include "schedule.h"
 #include "service.h"
@@ -138,7 +139,7 @@ static unsigned int icmp_to_client(struct kvs_net *kn, struct sk_buff *skb,
 		return NF_DROP;
 	}
 	kvs_skb_set_owned(skb);
-	kvs_skb_untrack(skb);
+	kvs_nfct_reply(skb, cp);
 	return NF_ACCEPT;
 }
 
@@ -161,6 +162,7 @@ static unsigned int icmp_to_server(struct kvs_net *kn, struct sk_buff *skb,
 		kvs_drop_count(kn, KVS_DROP_XMIT);
 		return NF_DROP;
 	}
+	kvs_nfct_request(skb, cp);
 	return kvs_xmit_send(kn, skb, iph->af, daddr, NULL, true);
 }
 

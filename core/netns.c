@@ -40,6 +40,8 @@ static int __net_init kvs_net_init(struct net *net)
 	if (err)
 		goto err_conns;
 	kn->conns.expire_nodest_conn = &kn->sysctl.expire_nodest_conn;
+	kn->conns.conntrack = &kn->sysctl.conntrack;
+	kn->conns.net = net;
 	err = kvs_persist_init(&kn->tpls);
 	if (err)
 		goto err_tpls;

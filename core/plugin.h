@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The plug-in contract: what a module outside kvs.ko builds on: a
- * scheduler (sched/kvs_*.c) or a persistence engine (pe/kvs_pe_*.c),
- * which include this header only: one ops struct registered with the
- * core, and the helpers the in-tree schedulers' counterparts share.  A
- * plug-in reads the service and dest objects of core/service.h and
- * nothing else of the core.
+ * scheduler (sched/kvs_*.c), a persistence engine (pe/kvs_pe_*.c) or
+ * the xtables match (xt/kvs_xt_ipvs.c), which include this header
+ * only: one ops struct registered with the core, and the helpers the
+ * in-tree schedulers' counterparts share.  A plug-in reads the service
+ * and dest objects of core/service.h and nothing else of the core (the
+ * match: a copy of a connection's, struct kvs_xt_conn).
  *
  * Rules: init_service, done_service and update_service run under
  * kvs_net.lock (kvs_dests_locked() reads the dest set there); schedule
@@ -278,5 +279,23 @@ void kvs_unregister_pe(struct kvs_pe *pe);
 
 #define module_kvs_pe(__pe) \
 	module_driver(__pe, kvs_register_pe, kvs_unregister_pe)
+
+/*
+ * The xtables match "ipvs" (xt/kvs_xt_ipvs.c, in-tree's xt_ipvs for
+ * kvs): what it reads of the connection a packet belongs to, found by
+ * kvs_xt_conn() (core/hooks.c) for a packet kvs forwarded toward a real
+ * server, from a netfilter hook under RCU.  A copy: nothing is held.
+ */
+struct kvs_xt_conn {
+	union nf_inet_addr vaddr;	/* the virtual service's address */
+	__be16 vport;			/* and port, as the client sent them */
+	__be16 ctl_vport;		/* the template's port, if @ctl */
+	bool ctl;			/* made from a persistence template */
+	u8 protocol;			/* the packet's transport protocol */
+	u32 fwd;			/* IP_VS_CONN_F_FWD_MASK bits */
+};
+
+int kvs_xt_conn(struct net *net, const struct sk_buff *skb, u8 family,
+		struct kvs_xt_conn *xc);
 
 #endif /* _KVS_PLUGIN_H */

@@ -105,6 +105,8 @@ int kvs_conn_schedule(struct kvs_net *kn, struct kvs_service *svc,
 		memset(onep, 0, sizeof(*onep));
 		kvs_conn_init(onep, iph, dest, dport, pp);
 		onep->flags |= IP_VS_CONN_F_ONE_PACKET;
+		if (READ_ONCE(kn->sysctl.conntrack))
+			onep->flags |= IP_VS_CONN_F_NFCT;
 		/* The template's dest outlives this packet: RCU holds it. */
 		if (tpl)
 			kvs_persist_put(tpl);

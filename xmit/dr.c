@@ -10,6 +10,7 @@
 #include <net/ip.h>
 
 #include "../core/netns.h"
+#include "../core/nfct.h"
 #include "../core/packet.h"
 #include "xmit.h"
 
@@ -35,6 +36,7 @@ static unsigned int dr_in(struct kvs_net *kn, struct sk_buff *skb,
 			  struct kvs_conn *cp, const struct kvs_iph *iph,
 			  unsigned int hooknum)
 {
+	kvs_nfct_request(skb, cp);
 	return kvs_xmit_forward(kn, skb, iph->af, kvs_conn_daddr(cp),
 				kvs_dest_routes(cp),
 				KVS_OUT_KNOWN_NH | KVS_OUT_LOCAL_OK, hooknum);

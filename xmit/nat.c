@@ -11,6 +11,7 @@
 #include <net/route.h>
 
 #include "../core/netns.h"
+#include "../core/nfct.h"
 #include "../core/packet.h"
 #include "xmit.h"
 
@@ -132,6 +133,7 @@ static unsigned int nat_in(struct kvs_net *kn, struct sk_buff *skb,
 		goto drop;
 	if (nat_rewrite(skb, iph, cp, false))
 		goto drop;
+	kvs_nfct_request(skb, cp);
 	if (hooknum == NF_INET_LOCAL_OUT)
 		return kvs_xmit_reroute_local(kn, skb);
 	return kvs_xmit_send(kn, skb, iph->af, kvs_conn_daddr(cp),
@@ -176,6 +178,7 @@ static unsigned int nat_out(struct kvs_net *kn, struct sk_buff *skb,
 		kvs_drop_count(kn, KVS_DROP_XMIT);
 		return NF_DROP;
 	}
+	kvs_nfct_reply(skb, cp);
 	kvs_skb_set_owned(skb);
 	return NF_ACCEPT;
 }

@@ -80,7 +80,8 @@ bool kvs_xmit_ttl_ok(struct sk_buff *skb)
 
 /*
  * A local process's packet, rewritten in LOCAL_OUT: route it again for
- * its new destination and let it continue down the output path.
+ * its new destination and let it continue down the output path (its
+ * conntrack entry as the method left it).
  */
 unsigned int kvs_xmit_reroute_local(struct kvs_net *kn, struct sk_buff *skb)
 {
@@ -95,7 +96,6 @@ unsigned int kvs_xmit_reroute_local(struct kvs_net *kn, struct sk_buff *skb)
 		return NF_DROP;
 	}
 	kvs_skb_set_owned(skb);
-	kvs_skb_untrack(skb);
 	return NF_ACCEPT;
 }
 
@@ -347,7 +347,8 @@ bool kvs_out_dec_ttl(struct sk_buff *skb, u16 af)
  * receive time stamp, which fq would take for a departure time and drop
  * the packet as beyond its horizon; a local process's packet keeps its
  * socket, whose accounting (TCP small queues) waits for it to leave,
- * and its time.  Always NF_STOLEN: the packet is sent or freed.
+ * and its time.  Its conntrack entry is as the method left it
+ * (core/nfct.c).  Always NF_STOLEN: the packet is sent or freed.
  */
 unsigned int kvs_out_send(struct kvs_net *kn, struct sk_buff *skb, u16 af,
 			  struct kvs_out *o)
@@ -361,7 +362,6 @@ unsigned int kvs_out_send(struct kvs_net *kn, struct sk_buff *skb, u16 af,
 	o->dst = NULL;
 	skb->ignore_df = 1;
 	kvs_skb_set_owned(skb);
-	kvs_skb_untrack(skb);
 	if (af == AF_INET6) {
 		skb->protocol = htons(ETH_P_IPV6);
 		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));

@@ -19,6 +19,7 @@
 #include <net/ipv6.h>
 #include <net/udp.h>
 
+#include "../core/nfct.h"
 #include "../core/packet.h"
 #include "../core/service.h"
 #include "xmit.h"
@@ -324,8 +325,10 @@ static unsigned int tunnel_in(struct kvs_net *kn, struct sk_buff *skb,
 			    KVS_OUT_SADDR, &o);
 	if (ret < 0)
 		goto drop;
-	if (ret)
+	if (ret) {
+		kvs_nfct_request(skb, cp);
 		return kvs_xmit_local(kn, skb, cp, iph, hooknum);
+	}
 	t.saddr = o.saddr;
 
 	if (hooknum == NF_INET_LOCAL_IN && !kvs_out_dec_ttl(skb, iph->af))
@@ -336,6 +339,8 @@ static unsigned int tunnel_in(struct kvs_net *kn, struct sk_buff *skb,
 	mtu = o.mtu - kvs_tun_hdr_len(&t, skb);
 	/* Without pmtu_disc an IPv4 packet is fragmented whatever its DF. */
 	if ((pmtu || iph->af == AF_INET6) && kvs_out_too_big(skb, iph->af, mtu))
+		goto drop_dst;
+	if (kvs_nfct_tunnel(skb, cp) != NF_ACCEPT)
 		goto drop_dst;
 	if (kvs_tun_encap(kn->net, skb, &t, LL_RESERVED_SPACE(o.dst->dev),
 			  pmtu))
