@@ -9,7 +9,9 @@
 # MTU (1400 less the tunnel's header), as in-tree does, or a client's
 # large TCP upload through the VIP stalls.  The real server answers the
 # client directly (through the router and the director as plain routers),
-# with the byte count it received.
+# with the byte count it received.  (A download would not do: its data
+# goes from the real server to the client directly, never into the
+# tunnel.)
 # e2e: also intree
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -57,6 +59,14 @@ bg_start rs-count "${NS_BACKEND[R]}" \
 wait_listen "${NS_BACKEND[R]}" tcp "$PORT"
 head -c "$SIZE" /dev/urandom >"$WORK/payload"
 
+# icmp_stat NS FIELD: a counter of the Icmp: lines of /proc/net/snmp in NS.
+# shellcheck disable=SC2016 # the $ are awk's
+icmp_stat() {
+	run_in "$1" awk -v f="$2" '$1 == "Icmp:" {
+		if (!n) { for (i = 2; i <= NF; i++) if ($i == f) c = i; n = 1 }
+		else print $c }' /proc/net/snmp
+}
+
 for m in ipip gue gre; do
 	on_director ipvsadm -R <<-EOF
 		-C
@@ -65,10 +75,18 @@ for m in ipip gue gre; do
 	EOF
 	on_client ip route flush cache
 	on_director ip route flush cache
+	router_sent=$(icmp_stat "$ROUTER" OutDestUnreachs)
+	director_got=$(icmp_stat "$NS_DIRECTOR" InDestUnreachs)
 	got=$(ip netns exec "$NS_CLIENT" timeout 60 \
 		socat -t 30 - "TCP:$VIP:$PORT" <"$WORK/payload" 2>&1 | tr -d ' ') || true
 	expect_eq "$m: a $SIZE-byte upload through the VIP reached the real server whole" \
 		"$SIZE" "$got"
+	expect_cmp "$m: the router refused a tunnel packet too big for its far link" \
+		"$(icmp_stat "$ROUTER" OutDestUnreachs)" -gt "$router_sent"
+	# The stack's own tunnel handlers (ip_gre, fou, loaded for the real
+	# server) would lower the PMTU too: the error must be IPVS's.
+	expect_eq "$m: IPVS took the error, the director's stack never saw it" \
+		"$director_got" "$(icmp_stat "$NS_DIRECTOR" InDestUnreachs)"
 	expect_match "$m: the director's route to the real server has the router's MTU" \
 		"mtu $FAR_MTU" "$(on_director ip route get "$RS_IP")"
 	expect_match "$m: the client learned the inner MTU" \
@@ -78,4 +96,4 @@ for m in ipip gue gre; do
 done
 show ipvsadm -L -n --stats
 on_director ipvsadm -C
-done_testing 12
+done_testing 18
