@@ -165,9 +165,14 @@ static void defense_work(struct work_struct *work)
 }
 
 /* After the connection table and the sysctls are set up. */
-void kvs_defense_start(struct kvs_net *kn)
+void kvs_defense_init(struct kvs_net *kn)
 {
 	INIT_DELAYED_WORK(&kn->defense.work, defense_work);
+}
+
+/* With the namespace's first use (kvs_net_activate()). */
+void kvs_defense_start(struct kvs_net *kn)
+{
 	queue_delayed_work(system_long_wq, &kn->defense.work, DEFENSE_PERIOD);
 }
 

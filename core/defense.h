@@ -31,6 +31,7 @@ struct kvs_defense {
 
 struct kvs_net;
 
+void kvs_defense_init(struct kvs_net *kn);
 void kvs_defense_start(struct kvs_net *kn);
 void kvs_defense_stop(struct kvs_net *kn);
 void kvs_defense_update(struct kvs_net *kn);

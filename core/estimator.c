@@ -189,10 +189,22 @@ int kvs_est_init(struct kvs_net *kn)
 		INIT_LIST_HEAD(&t->bucket[i]);
 	INIT_DELAYED_WORK(&t->work, est_work);
 	kvs_est_start(kn, &kn->stats);
+	return 0;
+}
+
+/*
+ * The sampling starts with the namespace's first use (kvs_net_activate()):
+ * until then nothing is counted, and an idle namespace wakes no work.
+ */
+void kvs_est_run(struct kvs_net *kn)
+{
+	struct kvs_est_table *t = &kn->est;
+
+	mutex_lock(&t->lock);
 	t->tick = next_bucket(t, 0);
 	t->round = jiffies;
 	queue_delayed_work(system_long_wq, &t->work, tick_time(t) - jiffies);
-	return 0;
+	mutex_unlock(&t->lock);
 }
 
 void kvs_est_exit(struct kvs_net *kn)

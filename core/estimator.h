@@ -59,6 +59,7 @@ struct kvs_est_table {
 };
 
 int kvs_est_init(struct kvs_net *kn);
+void kvs_est_run(struct kvs_net *kn);
 void kvs_est_exit(struct kvs_net *kn);
 void kvs_est_start(struct kvs_net *kn, struct kvs_stats *s);
 void kvs_est_stop(struct kvs_net *kn, struct kvs_stats *s);

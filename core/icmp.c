@@ -4,15 +4,19 @@
  * packet too big, hop limit exceeded), and the errors other hosts send
  * about a balanced connection, which are matched to the connection
  * through the header they quote and passed on, translated, to the host
- * at the other end.
+ * at the other end; among those, the errors a router beyond the first
+ * hop sends about the director's own tunnel packets (path MTU).
  */
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
 #include <linux/netfilter.h>
+#include <net/gre.h>
+#include <net/gue.h>
 #include <net/icmp.h>
 #include <net/ip.h>
 #include <net/ip6_checksum.h>
 #include <net/ipv6.h>
+#include <net/route.h>
 
 #include "../xmit/xmit.h"
 #include "icmp.h"
@@ -209,6 +213,194 @@ static struct kvs_conn *icmp_schedule(struct kvs_net *kn, struct sk_buff *skb,
 }
 
 /*
+ * Where the packet the director tunnelled starts inside its own outer
+ * IPv4 header @o, quoted by an error: past IPIP's outer header, GUE's
+ * UDP and GUE headers (with their options), or the GRE header (with its
+ * checksum word).  Only encapsulations kvs makes, of an IPv4 packet, as
+ * in-tree.  Sets @type to the IP_VS_CONN_F_TUNNEL_TYPE_*; 0 for anything
+ * else.
+ */
+static unsigned int tun_quote_inner(const struct sk_buff *skb,
+				    const struct kvs_iph *o, u16 *type)
+{
+	unsigned int off = o->thoff;
+
+	switch (o->protocol) {
+	case IPPROTO_IPIP:
+		*type = IP_VS_CONN_F_TUNNEL_TYPE_IPIP;
+		return off;
+	case IPPROTO_UDP: {
+		const struct guehdr *gh;
+		struct guehdr _gh;
+
+		off += sizeof(struct udphdr);
+		gh = skb_header_pointer(skb, off, sizeof(_gh), &_gh);
+		if (!gh || gh->version || gh->control ||
+		    gh->proto_ctype != IPPROTO_IPIP)
+			return 0;
+		*type = IP_VS_CONN_F_TUNNEL_TYPE_GUE;
+		return off + sizeof(*gh) + (gh->hlen << 2);
+	}
+	case IPPROTO_GRE: {
+		const struct gre_base_hdr *gh;
+		struct gre_base_hdr _gh;
+
+		gh = skb_header_pointer(skb, off, sizeof(_gh), &_gh);
+		if (!gh || (gh->flags & ~GRE_CSUM) ||
+		    gh->protocol != htons(ETH_P_IP))
+			return 0;
+		*type = IP_VS_CONN_F_TUNNEL_TYPE_GRE;
+		return off + sizeof(*gh) + (gh->flags & GRE_CSUM ? 4 : 0);
+	}
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The tunnel connection whose request, at @inner in @skb, the director
+ * sent inside the outer header @o (of type @type): the outer header went
+ * to that connection's real server, by its tunnel.  NULL if none.
+ */
+static struct kvs_conn *tun_quote_conn(struct kvs_net *kn,
+				       const struct sk_buff *skb,
+				       const struct kvs_iph *o, u16 type,
+				       unsigned int inner, struct kvs_iph *ciph)
+{
+	const struct kvs_dest *dest;
+	struct kvs_conn *cp;
+	struct kvs_tuple t;
+	enum kvs_dir dir;
+
+	if (kvs_parse_quote(skb, inner, AF_INET, ciph) || ciph->fragment ||
+	    !kvs_proto_find(ciph->protocol))
+		return NULL;
+	/* The quoted request went the way the connection's requests go. */
+	kvs_tuple_from_iph(&t, ciph);
+	cp = kvs_conn_lookup(&kn->conns, &t, &dir);
+	if (!cp || dir != KVS_DIR_ORIG ||
+	    (cp->flags & IP_VS_CONN_F_FWD_MASK) != IP_VS_CONN_F_TUNNEL)
+		return NULL;
+	dest = cp->dest;
+	if (dest->af != AF_INET || dest->addr.ip != o->daddr.ip ||
+	    READ_ONCE(dest->tun_type) != type ||
+	    (type == IP_VS_CONN_F_TUNNEL_TYPE_GUE &&
+	     READ_ONCE(dest->tun_port) != o->dport))
+		return NULL;
+	return cp;
+}
+
+/*
+ * "Fragmentation needed" about the tunnel packet of @cp, whose outer
+ * header is now at skb->data and @tun_len long with its encapsulation:
+ * the route toward the real server takes the @mtu the router reported
+ * (the kernel's own exception for that destination, which the routes
+ * kvs caches see too), and the MTU the client is told is what is left
+ * of the route's resulting path MTU inside the tunnel.
+ */
+static u32 tun_pmtu_update(struct kvs_net *kn, struct sk_buff *skb,
+			   struct kvs_conn *cp, unsigned int tun_len, u32 mtu)
+{
+	struct kvs_out o;
+
+	ipv4_update_pmtu(skb, kn->net, mtu, 0, 0);
+	/* As in-tree, the route's PMTU wins over a report it did not take. */
+	if (!kvs_out_route(kn, skb, AF_INET, &cp->dest->addr,
+			   kvs_dest_routes(cp), KVS_OUT_SADDR, &o)) {
+		mtu = o.mtu;
+		dst_release(o.dst);
+	}
+	return max_t(int, mtu - tun_len, 68);
+}
+
+/*
+ * An IPv4 error, met in LOCAL_IN, that quotes the director's own IPIP,
+ * GUE or GRE packet to a tunnel real server (a router beyond the first
+ * hop refused it): as in-tree, "fragmentation needed" lowers the path
+ * MTU toward the real server, and the error goes on to the client,
+ * quoting the client's request alone, from the virtual address, with the
+ * inner MTU; a request sent without DF is the tunnel's to fragment and
+ * nothing is relayed.  The original error is consumed.  *@ours is false
+ * (and the verdict NF_ACCEPT) when the quote is no tunnel packet of a
+ * connection kvs knows: the caller goes on with it as with any error.
+ */
+static unsigned int icmp_tunnel(struct kvs_net *kn, struct sk_buff *skb,
+				const struct kvs_iph *iph,
+				const struct kvs_iph *o, bool *ours)
+{
+	unsigned int base = iph->thoff + ICMP_QUOTE_OFF;
+	unsigned int inner, hlen;
+	const struct icmphdr *ic;
+	const struct iphdr *cip;
+	struct icmphdr _ic;
+	struct iphdr _cip;
+	struct kvs_iph ciph;
+	struct kvs_conn *cp;
+	bool frag_needed, df;
+	__be32 info;
+	u16 type, mtu;
+	u8 itype, icode;
+
+	*ours = false;
+	if (o->fragment)
+		return NF_ACCEPT;
+	inner = tun_quote_inner(skb, o, &type);
+	if (!inner)
+		return NF_ACCEPT;
+	cp = tun_quote_conn(kn, skb, o, type, inner, &ciph);
+	if (!cp)
+		return NF_ACCEPT;
+	*ours = true;
+
+	if (nf_checksum(skb, NF_INET_LOCAL_IN, iph->thoff, IPPROTO_ICMP,
+			AF_INET))
+		goto malformed;
+	ic = skb_header_pointer(skb, iph->thoff, sizeof(_ic), &_ic);
+	cip = skb_header_pointer(skb, inner, sizeof(_cip), &_cip);
+	if (!ic || !cip)
+		goto malformed;
+	itype = ic->type;
+	icode = ic->code;
+	info = ic->un.gateway;
+	mtu = ntohs(ic->un.frag.mtu);
+	frag_needed = itype == ICMP_DEST_UNREACH && icode == ICMP_FRAG_NEEDED;
+	df = cip->frag_off & htons(IP_DF);
+	hlen = ciph.thoff - inner;
+
+	/* From here on the error is ours: consumed, whatever comes. */
+	if (!pskb_pull(skb, base))
+		goto consume;
+	skb_reset_network_header(skb);
+	if (!pskb_may_pull(skb, o->thoff - base))
+		goto consume;
+	if (frag_needed) {
+		if (!df) {
+			ipv4_update_pmtu(skb, kn->net, mtu, 0, 0);
+			goto consume;
+		}
+		info = htonl(tun_pmtu_update(kn, skb, cp, inner - base, mtu));
+	}
+
+	/* The client's request alone, as the error it gets quotes it. */
+	if (!pskb_pull(skb, inner - base))
+		goto consume;
+	skb_reset_network_header(skb);
+	if (!pskb_may_pull(skb, hlen) || ip_hdr(skb)->ihl * 4 != hlen)
+		goto consume;
+	skb_set_transport_header(skb, hlen);
+	memset(&IPCB(skb)->opt, 0, sizeof(IPCB(skb)->opt));
+	kvs_stats_packet(cp, KVS_DIR_REPLY, skb->len);
+	icmp_send(skb, itype, icode, info);
+consume:
+	consume_skb(skb);
+	return NF_STOLEN;
+
+malformed:
+	kvs_drop_count(kn, KVS_DROP_MALFORMED);
+	return NF_DROP;
+}
+
+/*
  * An ICMP or ICMPv6 packet met by a kvs hook.  Errors that quote a packet
  * of a balanced connection (or, with schedule_icmp, of a virtual
  * service) are translated for it and sent on (see above); anything else
@@ -236,6 +428,13 @@ unsigned int kvs_icmp_hook(struct kvs_net *kn, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (kvs_parse_quote(skb, iph->thoff + ICMP_QUOTE_OFF, iph->af, &ciph))
 		return NF_ACCEPT;
+	if (iph->af == AF_INET && hooknum == NF_INET_LOCAL_IN) {
+		bool ours;
+
+		verdict = icmp_tunnel(kn, skb, iph, &ciph, &ours);
+		if (ours)
+			return verdict;
+	}
 	if (ciph.fragment || !kvs_proto_find(ciph.protocol))
 		return NF_ACCEPT;
 

@@ -51,7 +51,7 @@ static int __net_init kvs_net_init(struct net *net)
 	err = kvs_sysctl_init(kn);
 	if (err)
 		goto err_sysctl;
-	kvs_defense_start(kn);
+	kvs_defense_init(kn);
 	return 0;
 
 err_sysctl:
@@ -70,6 +70,20 @@ err_drops:
 	kvs_stats_destroy(&kn->stats);
 err_stats:
 	return err;
+}
+
+/*
+ * A namespace's periodic work (rate estimation, defense) starts with its
+ * first service or sync daemon, once: the many namespaces of a host that
+ * never configure kvs (its pods) wake no work at all.  Never undone;
+ * stopped at namespace exit.  Any control-plane context.
+ */
+void kvs_net_activate(struct kvs_net *kn)
+{
+	if (test_and_set_bit(KVS_NET_ACTIVE, &kn->state))
+		return;
+	kvs_est_run(kn);
+	kvs_defense_start(kn);
 }
 
 /*

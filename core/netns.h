@@ -50,6 +50,7 @@ struct kvs_net {
 	u32 next_svc_id;		/* for xa_alloc_cyclic */
 	unsigned int num_services;
 	bool hooks_registered;
+	unsigned long state;		/* KVS_NET_* bits */
 	bool defrag6;			/* nf_defrag_ipv6 on for us, under @lock */
 	/*
 	 * A dest with direct routing or a tunnel was ever configured here:
@@ -102,7 +103,13 @@ static inline struct kvs_net *kvs_net(const struct net *net)
 	return net_generic(net, kvs_net_id);
 }
 
+/* kvs_net.state bits */
+enum {
+	KVS_NET_ACTIVE,		/* periodic work started: kvs_net_activate() */
+};
+
 int kvs_netns_init(void);
 void kvs_netns_exit(void);
+void kvs_net_activate(struct kvs_net *kn);
 
 #endif /* _KVS_NETNS_H */

@@ -30,6 +30,8 @@ static int service_add(struct kvs_net *kn, const struct kvs_service_conf *c)
 		err = kvs_hooks_defrag6(kn);
 	if (err)
 		kvs_service_del(kvs_service_lookup(kn, &c->key));
+	else
+		kvs_net_activate(kn);
 	return err;
 }
 
@@ -137,7 +139,12 @@ int kvs_ctl_set_timeouts(struct kvs_net *kn, const u32 secs[KVS_CTL_TIMEOUTS])
  */
 int kvs_ctl_daemon_start(struct net *net, struct kvs_sync_conf *c)
 {
-	return kvs_sync_start(net, c);
+	int err = kvs_sync_start(net, c);
+
+	/* A backup makes connections with no service of its own. */
+	if (!err)
+		kvs_net_activate(kvs_net(net));
+	return err;
 }
 
 int kvs_ctl_daemon_stop(struct net *net, u32 state)

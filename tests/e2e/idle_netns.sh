@@ -1,0 +1,43 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Per-namespace cost: a namespace that never configures a service runs
+# no periodic work of kvs (rate estimation, defense); hosts run
+# thousands of idle pod namespaces.  The kernel's workqueue tracepoint
+# counts what kvs queues: nothing while no namespace has a service, then
+# the work of the one namespace that gets one, and no other's.  (kvs
+# only: the in-tree IPVS runs its defense timer in every namespace.)
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+IDLE=20
+ipvs_ready
+[[ $KVS_IPVS == kvs ]] || skip_all "kvs's own work functions are traced"
+T=/sys/kernel/tracing
+[[ -e $T/trace ]] || mount -t tracefs nodev "$T" 2>/dev/null || true
+[[ -e $T/events/workqueue/workqueue_queue_work/enable ]] ||
+	skip_all "no workqueue tracepoint in this kernel"
+for ((i = 0; i < IDLE; i++)); do
+	_netns_add "idle$i"
+done
+
+# kvs_work SECONDS: the distinct work items kvs queued in SECONDS, one
+# line per work function and work struct (so per namespace).
+kvs_work() {
+	: >"$T/trace"
+	echo 1 >"$T/events/workqueue/workqueue_queue_work/enable"
+	sleep "$1"
+	echo 0 >"$T/events/workqueue/workqueue_queue_work/enable"
+	grep -oE 'work struct=[^ ]+ function=(est_work|defense_work)' "$T/trace" |
+		sort -u || true
+}
+
+got=$(kvs_work 5)
+expect_eq "$((IDLE + 1)) namespaces with no service run no kvs work" "" "$got"
+ip netns exec idle0 ipvsadm -A -t 10.9.9.9:80 -s rr
+got=$(kvs_work 5)
+expect_eq "the namespace with a service estimates its rates (one work item)" \
+	1 "$(grep -c 'function=est_work' <<<"$got")"
+expect_eq "and runs its defense work (one work item)" \
+	1 "$(grep -c 'function=defense_work' <<<"$got")"
+ip netns exec idle0 ipvsadm -C
+done_testing 3
