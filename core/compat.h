@@ -84,4 +84,16 @@ kvs_register_net_sysctl(struct net *net, const char *path,
 #endif
 }
 
+/*
+ * From 6.2 the in-tree estimator runs in kthreads placed by the sysctls
+ * est_cpulist and est_nice; kvs shows them where the kernel's own IPVS
+ * has them: Kbuild defines KVS_HAVE_IPVS_EST_CPULIST when <net/ip_vs.h>
+ * holds sysctl_est_cpulist.
+ */
+#ifdef KVS_HAVE_IPVS_EST_CPULIST
+#define KVS_EST_SYSCTLS 1
+#else
+#define KVS_EST_SYSCTLS 0
+#endif
+
 #endif /* _KVS_COMPAT_H */

@@ -23,8 +23,17 @@
  * Nth service and each of its reads missed the TLB.  It also means a
  * few thousand services wake the work once per round, as in-tree's
  * timer does, not N times.
+ *
+ * The work runs on a kthread worker of the namespace, as in-tree's
+ * estimation runs in kthreads from 6.2: where the kernel's own IPVS has
+ * the sysctls est_cpulist and est_nice, they place it (kvs_est_place);
+ * elsewhere it runs on the housekeeping CPUs at nice 0.  An empty
+ * est_cpulist stops the sampling, as it stops in-tree's kthreads.
  */
+#include <linux/atomic.h>
 #include <linux/jiffies.h>
+#include <linux/sched.h>
+#include <linux/sched/isolation.h>
 
 #include "estimator.h"
 #include "netns.h"
@@ -36,6 +45,9 @@
 
 /* Estimators sampled between two chances to reschedule. */
 #define EST_BATCH	64
+
+/* Numbers the namespaces' kthreads, kvs-e:0, kvs-e:1, ... */
+static atomic_t est_threads = ATOMIC_INIT(0);
 
 /* Fixed-point scale of each rate's average, in bits. */
 static const u8 est_scale[KVS_RATE_MAX] = {
@@ -91,10 +103,10 @@ static unsigned long tick_time(struct kvs_est_table *t)
 	return t->round + t->tick * EST_PERIOD / KVS_EST_BUCKETS;
 }
 
-static void est_work(struct work_struct *work)
+static void est_work(struct kthread_work *work)
 {
-	struct kvs_est_table *t = container_of(to_delayed_work(work),
-					       struct kvs_est_table, work);
+	struct kvs_est_table *t = container_of(work, struct kvs_est_table,
+					       work.work);
 	struct kvs_net *kn = container_of(t, struct kvs_net, est);
 	bool run = READ_ONCE(kn->sysctl.run_estimation);
 	unsigned int n = 0;
@@ -102,7 +114,7 @@ static void est_work(struct work_struct *work)
 	long delay;
 
 	mutex_lock(&t->lock);
-	if (t->tick < KVS_EST_BUCKETS && run) {
+	if (t->tick < KVS_EST_BUCKETS && run && !t->stopped) {
 		list_for_each_entry(e, &t->bucket[t->tick], list) {
 			est_sample(container_of(e, struct kvs_stats, est));
 			if (++n % EST_BATCH == 0)
@@ -121,7 +133,30 @@ static void est_work(struct work_struct *work)
 	}
 	delay = (long)(tick_time(t) - jiffies);
 	mutex_unlock(&t->lock);
-	queue_delayed_work(system_long_wq, &t->work, max(delay, 0L));
+	kthread_queue_delayed_work(t->worker, &t->work, max(delay, 0L));
+}
+
+/*
+ * Puts the kthread where est_cpulist and est_nice say (by default the
+ * housekeeping CPUs, nice 0).  An empty list stops the sampling and
+ * leaves the kthread where it was: no CPU would take it.
+ */
+void kvs_est_place(struct kvs_net *kn)
+{
+	const struct cpumask *cpus = housekeeping_cpumask(HK_TYPE_KTHREAD);
+	struct kvs_est_table *t = &kn->est;
+	struct kvs_sysctl *s = &kn->sysctl;
+
+	lockdep_assert_held(&t->lock);
+	/* Before the first use there is no kthread: kvs_est_run() places it. */
+	if (!t->worker)
+		return;
+	if (s->est_cpulist_set)
+		cpus = s->est_cpulist;
+	t->stopped = cpumask_empty(cpus);
+	set_user_nice(t->worker->task, s->est_nice);
+	if (!t->stopped)
+		set_cpus_allowed_ptr(t->worker->task, cpus);
 }
 
 /* Starts sampling @s; its rates start from 0.  kvs_net.lock held. */
@@ -187,28 +222,43 @@ int kvs_est_init(struct kvs_net *kn)
 	mutex_init(&t->lock);
 	for (i = 0; i < KVS_EST_BUCKETS; i++)
 		INIT_LIST_HEAD(&t->bucket[i]);
-	INIT_DELAYED_WORK(&t->work, est_work);
+	kthread_init_delayed_work(&t->work, est_work);
 	kvs_est_start(kn, &kn->stats);
 	return 0;
 }
 
 /*
- * The sampling starts with the namespace's first use (kvs_net_activate()):
- * until then nothing is counted, and an idle namespace wakes no work.
+ * The sampling, and its kthread, start with the namespace's first use
+ * (kvs_net_activate()): until then nothing is counted, and an idle
+ * namespace has no kthread and wakes no work.
  */
-void kvs_est_run(struct kvs_net *kn)
+int kvs_est_run(struct kvs_net *kn)
 {
 	struct kvs_est_table *t = &kn->est;
+	struct kthread_worker *w;
 
+	w = kthread_create_worker(0, "kvs-e:%d",
+				  atomic_inc_return(&est_threads) - 1);
+	if (IS_ERR(w))
+		return PTR_ERR(w);
 	mutex_lock(&t->lock);
+	t->worker = w;
+	kvs_est_place(kn);
 	t->tick = next_bucket(t, 0);
 	t->round = jiffies;
-	queue_delayed_work(system_long_wq, &t->work, tick_time(t) - jiffies);
+	kthread_queue_delayed_work(w, &t->work, tick_time(t) - jiffies);
 	mutex_unlock(&t->lock);
+	return 0;
 }
 
 void kvs_est_exit(struct kvs_net *kn)
 {
-	cancel_delayed_work_sync(&kn->est.work);
+	struct kvs_est_table *t = &kn->est;
+
+	/* The work requeues itself: the cancel stops that too. */
+	if (t->worker) {
+		kthread_cancel_delayed_work_sync(&t->work);
+		kthread_destroy_worker(t->worker);
+	}
 	kvs_est_stop(kn, &kn->stats);
 }

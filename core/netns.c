@@ -78,12 +78,20 @@ err_stats:
  * never configure kvs (its pods) wake no work at all.  Never undone;
  * stopped at namespace exit.  Any control-plane context.
  */
-void kvs_net_activate(struct kvs_net *kn)
+int kvs_net_activate(struct kvs_net *kn)
 {
+	int err;
+
 	if (test_and_set_bit(KVS_NET_ACTIVE, &kn->state))
-		return;
-	kvs_est_run(kn);
+		return 0;
+	err = kvs_est_run(kn);
+	if (err) {
+		/* The next service or daemon tries again. */
+		clear_bit(KVS_NET_ACTIVE, &kn->state);
+		return err;
+	}
 	kvs_defense_start(kn);
+	return 0;
 }
 
 /*

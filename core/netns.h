@@ -110,6 +110,6 @@ enum {
 
 int kvs_netns_init(void);
 void kvs_netns_exit(void);
-void kvs_net_activate(struct kvs_net *kn);
+int kvs_net_activate(struct kvs_net *kn);
 
 #endif /* _KVS_NETNS_H */

@@ -4,8 +4,11 @@
  * in-tree names, defaults, ranges and errnos.  Each namespace registers
  * its own copy of the table, pointing at its kvs_net.sysctl.
  */
+#include <linux/cpumask.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/sched/isolation.h>
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
 
@@ -116,6 +119,86 @@ static int proc_sync_threshold(kvs_ctl_table *table, int write, void *buffer,
 	return rc;
 }
 
+#if KVS_EST_SYSCTLS
+/*
+ * est_cpulist: a CPU list, read and written whole from the start of the
+ * file (a read or write at an offset does nothing), as in-tree.  Shows
+ * the housekeeping CPUs until written; bad text fails with
+ * cpulist_parse()'s errno (EINVAL, ERANGE past the last possible CPU).
+ * CPUs the writer may not run on are left out; an empty list stops the
+ * estimator.
+ */
+static int proc_est_cpulist(kvs_ctl_table *table, int write, void *buffer,
+			    size_t *lenp, loff_t *ppos)
+{
+	struct kvs_net *kn = table->extra2;
+	struct kvs_sysctl *s = &kn->sysctl;
+	const struct cpumask *shown;
+	cpumask_var_t mask;
+	int rc;
+
+	if (*ppos || !*lenp) {
+		*lenp = 0;
+		return 0;
+	}
+	if (!write) {
+		/* The buffer has room for *lenp bytes and a NUL. */
+		mutex_lock(&kn->est.lock);
+		shown = s->est_cpulist_set ? s->est_cpulist :
+			housekeeping_cpumask(HK_TYPE_KTHREAD);
+		*lenp = scnprintf(buffer, *lenp + 1, "%*pbl\n",
+				  cpumask_pr_args(shown));
+		mutex_unlock(&kn->est.lock);
+		*ppos += *lenp;
+		return 0;
+	}
+
+	if (!zalloc_cpumask_var(&mask, GFP_KERNEL))
+		return -ENOMEM;
+	/* The text ends with the NUL the sysctl core adds. */
+	rc = cpulist_parse(buffer, mask);
+	if (rc)
+		goto out;
+	mutex_lock(&kn->est.lock);
+	if (!s->est_cpulist_set) {
+		if (!zalloc_cpumask_var(&s->est_cpulist, GFP_KERNEL)) {
+			rc = -ENOMEM;
+			goto unlock;
+		}
+		s->est_cpulist_set = true;
+	}
+	cpumask_and(s->est_cpulist, mask, current->cpus_ptr);
+	kvs_est_place(kn);
+	*ppos += *lenp;
+unlock:
+	mutex_unlock(&kn->est.lock);
+out:
+	free_cpumask_var(mask);
+	return rc;
+}
+
+/* est_nice: -20..19, applied to the estimator's kthread at once. */
+static int proc_est_nice(kvs_ctl_table *table, int write, void *buffer,
+			 size_t *lenp, loff_t *ppos)
+{
+	struct kvs_net *kn = table->extra2;
+	int val, rc;
+
+	mutex_lock(&kn->est.lock);
+	rc = dointvec_copy(table, &val, write, buffer, lenp, ppos);
+	if (write && rc >= 0) {
+		if (val < MIN_NICE || val > MAX_NICE) {
+			rc = -EINVAL;
+		} else if (val != kn->sysctl.est_nice) {
+			kn->sysctl.est_nice = val;
+			kvs_est_place(kn);
+		}
+	}
+	mutex_unlock(&kn->est.lock);
+	return rc;
+}
+#endif
+
 /*
  * The template's .data is the field's offset in struct kvs_sysctl; the
  * file is named after the field.
@@ -175,6 +258,11 @@ static const struct ctl_table sysctl_template[] = {
 	KVS_SYSCTL_INT(schedule_icmp),
 	KVS_SYSCTL_INT(ignore_tunneled),
 	KVS_SYSCTL_INT(run_estimation),
+#if KVS_EST_SYSCTLS
+	KVS_SYSCTL(est_cpulist, 0, proc_est_cpulist, NULL,
+		   &sysctl_kn_placeholder),
+	KVS_SYSCTL_OWN(est_nice, proc_est_nice),
+#endif
 };
 
 int kvs_sysctl_init(struct kvs_net *kn)
@@ -211,4 +299,7 @@ void kvs_sysctl_exit(struct kvs_net *kn)
 {
 	unregister_net_sysctl_table(kn->sysctl_hdr);
 	kfree(kn->sysctl_table);
+	/* No handler runs now; the estimator reads the list only in them. */
+	if (kn->sysctl.est_cpulist_set)
+		free_cpumask_var(kn->sysctl.est_cpulist);
 }

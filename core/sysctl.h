@@ -6,6 +6,7 @@
 #ifndef _KVS_SYSCTL_H
 #define _KVS_SYSCTL_H
 
+#include <linux/cpumask.h>
 #include <linux/types.h>
 
 /*
@@ -42,6 +43,15 @@ struct kvs_sysctl {
 	int sync_threshold[2];
 	int sync_refresh_period;	/* jiffies */
 	int sync_retries;
+	/*
+	 * est_cpulist and est_nice, shown where the kernel's own IPVS has
+	 * them (KVS_EST_SYSCTLS): the CPUs of the estimator's kthread
+	 * (allocated on the first write; until then the housekeeping CPUs)
+	 * and its nice.  Written and read under kvs_est_table.lock.
+	 */
+	cpumask_var_t est_cpulist;
+	bool est_cpulist_set;
+	int est_nice;
 };
 
 struct kvs_net;

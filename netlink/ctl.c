@@ -28,10 +28,10 @@ static int service_add(struct kvs_net *kn, const struct kvs_service_conf *c)
 	/* IPv6 packets reach an IPv6 service whole, as in-tree. */
 	if (!err && c->key.af == AF_INET6)
 		err = kvs_hooks_defrag6(kn);
+	if (!err)
+		err = kvs_net_activate(kn);
 	if (err)
 		kvs_service_del(kvs_service_lookup(kn, &c->key));
-	else
-		kvs_net_activate(kn);
 	return err;
 }
 
@@ -142,8 +142,11 @@ int kvs_ctl_daemon_start(struct net *net, struct kvs_sync_conf *c)
 	int err = kvs_sync_start(net, c);
 
 	/* A backup makes connections with no service of its own. */
-	if (!err)
-		kvs_net_activate(kvs_net(net));
+	if (err)
+		return err;
+	err = kvs_net_activate(kvs_net(net));
+	if (err)
+		kvs_sync_stop(net, c->state);
 	return err;
 }
 

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The demo of "make demo" (seed 001): ipvsadm sets up a round-robin NAT service on 100.100.100.100:80 over two web backends, and four curls from a client alternate between them.
+# e2e: also intree
 # shellcheck source-path=SCRIPTDIR source=../e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -42,3 +43,4 @@ expect_eq "the service counted 4 connections" 4 "$(ipvs_stat conns "$svc")"
 for b in "${BACKENDS[@]}"; do
 	expect_eq "backend $b counted 2 connections" 2 "$(ipvs_stat conns "$svc" "${BACKEND_IP[$b]}:8000")"
 done
+done_testing 5
