@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Installed as the kvs-dkms package installs it (the modules DKMS built, in updates/dkms; its modprobe.d file), with Debian's ip_vs modules present and nothing loaded: ipvsadm, "modprobe ip_vs" and a lookup of the IPVS genetlink family each bring kvs up, never ip_vs; -s wrr and -s sh load kvs's schedulers, "modprobe ip_vs_lc" (keepalived, kube-proxy) kvs_lc, in-tree's ip_vs_ftp cannot pull ip_vs in; traffic crosses the VIP.
+# Installed as the kvs-dkms package installs it (the modules DKMS built, in updates/dkms; its modprobe.d file), with Debian's ip_vs modules present and nothing loaded: ipvsadm, "modprobe ip_vs" and a lookup of the IPVS genetlink family each bring kvs up, never ip_vs; -s wrr and -s sh load kvs's schedulers, "modprobe ip_vs_lc" (keepalived, kube-proxy) kvs_lc, in-tree's ip_vs_ftp cannot pull ip_vs in; traffic crosses the VIP; iptables -m ipvs loads kvs_xt_ipvs, not xt_ipvs.
 # e2e: ipvs=both
 # e2e: files scripts/modprobe.d/kvs.conf out/deb/guest
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -87,4 +87,9 @@ expect_match "modprobe ip_vs_ftp (in-tree's) fails, ip_vs's symbols missing" \
 	"could not insert 'ip_vs_ftp': Unknown symbol" "$ftp"
 expect_eq "still no in-tree IPVS module loaded" \
 	"kvs kvs_lc kvs_rr kvs_sh kvs_wrr" "$(ipvs_modules)"
-done_testing 23
+# iptables -m ipvs (kube-proxy, Docker): x_tables asks for ipt_ipvs.
+check "iptables -m ipvs --ipvs with no match loaded" \
+	iptables -t filter -A INPUT -m ipvs --ipvs -j ACCEPT
+expect_eq "the ipvs match loaded is kvs's, not in-tree's xt_ipvs" "kvs_xt_ipvs" \
+	"$(awk '$1 ~ /xt_ipvs$/ { print $1 }' /proc/modules | xargs)"
+done_testing 25
