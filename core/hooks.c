@@ -477,10 +477,12 @@ static unsigned int kvs_hook(void *priv, struct sk_buff *skb,
 	pp = kvs_proto_find(iph.protocol);
 	if (!pp) {
 		/*
-		 * sysctl ignore_tunneled: a tunnel packet (IPIP, GRE, ...) is
-		 * marked as ours, so the packet it carries, decapsulated in
-		 * this namespace (the mark survives), is not balanced, as
-		 * in-tree.
+		 * sysctl ignore_tunneled, as in-tree: a packet of a protocol
+		 * kvs does not balance (IPIP, GRE, ...) is marked as ours, so
+		 * that what it carries is not balanced should it come back
+		 * with the mark.  The kernel's IP tunnels clear it as they
+		 * decapsulate (skb_scrub_packet), so what comes out of them
+		 * is balanced either way (e2e sysctl_route).
 		 */
 		if (READ_ONCE(kn->sysctl.ignore_tunneled))
 			kvs_skb_set_owned(skb);
