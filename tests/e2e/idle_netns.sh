@@ -3,8 +3,9 @@
 # Per-namespace cost: a namespace that never configures a service runs
 # no periodic work of kvs (rate estimation, defense); hosts run
 # thousands of idle pod namespaces.  The kernel's workqueue tracepoint
-# counts what kvs queues: nothing while no namespace has a service, then
-# the work of the one namespace that gets one, and no other's.  (kvs
+# counts what kvs queues (the defense work), the process list the rate
+# estimator's kthreads ("kvs-e:N"): nothing while no namespace has a
+# service, then the one namespace's that gets one, and no other's.  (kvs
 # only: the in-tree IPVS runs its defense timer in every namespace.)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -31,13 +32,19 @@ kvs_work() {
 		sort -u || true
 }
 
+# est_threads: the rate estimators' kthreads.
+est_threads() {
+	cat /proc/[0-9]*/comm 2>/dev/null | grep -c '^kvs-e:' || true
+}
+
 got=$(kvs_work 5)
 expect_eq "$((IDLE + 1)) namespaces with no service run no kvs work" "" "$got"
+expect_eq "and have no estimator kthread" 0 "$(est_threads)"
 ip netns exec idle0 ipvsadm -A -t 10.9.9.9:80 -s rr
 got=$(kvs_work 5)
-expect_eq "the namespace with a service estimates its rates (one work item)" \
-	1 "$(grep -c 'function=est_work' <<<"$got")"
+expect_eq "the namespace with a service estimates its rates (one kthread)" \
+	1 "$(est_threads)"
 expect_eq "and runs its defense work (one work item)" \
 	1 "$(grep -c 'function=defense_work' <<<"$got")"
 ip netns exec idle0 ipvsadm -C
-done_testing 3
+done_testing 4
