@@ -7,6 +7,10 @@
 
 vs=net.ipv4.vs
 topo_up
+# The client binds the same port again at once: whichever side closed
+# first, its own socket must not sit in TIME_WAIT then (curl would fail
+# with EADDRINUSE before any packet reached the director).
+on_client sysctl -qw net.ipv4.tcp_max_tw_buckets=0
 start_http 8000
 start_tcp_sink 8001
 
