@@ -66,24 +66,26 @@ static void alter_reply(struct sk_buff *skb, const struct kvs_conn *cp,
 	nf_conntrack_alter_reply(ct, &reply);
 }
 
+/* Without sysctl conntrack the packet goes untracked, as in-tree. */
+static void nfct_forwarded(struct sk_buff *skb, const struct kvs_conn *cp,
+			   bool request)
+{
+	if (conn_nfct(cp))
+		alter_reply(skb, cp, request);
+	else
+		kvs_skb_untrack(skb);
+}
+
 /* A request of @cp, rewritten for (or about to go to) its real server. */
 void kvs_nfct_request(struct sk_buff *skb, const struct kvs_conn *cp)
 {
-	if (!conn_nfct(cp)) {
-		kvs_skb_untrack(skb);
-		return;
-	}
-	alter_reply(skb, cp, true);
+	nfct_forwarded(skb, cp, true);
 }
 
 /* A reply of @cp, rewritten back to the virtual service. */
 void kvs_nfct_reply(struct sk_buff *skb, const struct kvs_conn *cp)
 {
-	if (!conn_nfct(cp)) {
-		kvs_skb_untrack(skb);
-		return;
-	}
-	alter_reply(skb, cp, false);
+	nfct_forwarded(skb, cp, false);
 }
 
 /*
