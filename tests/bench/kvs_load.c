@@ -159,10 +159,15 @@ static int run_server(int port, int nproc, const char *addr)
 	}
 }
 
-/* One connection: connect, send the request, read the reply to EOF. */
+/*
+ * One connection: connect, send the request, read the reply to EOF.  Each
+ * step may take 5 s, past a SYN's second retransmission (at 3 s): a stall
+ * of the emulated test host slows a round down, it does not fail it; a
+ * balancer that drops connections still fails every one.
+ */
 static int one_crr(const struct sockaddr_in *to)
 {
-	struct timeval tv = { .tv_sec = 2 };
+	struct timeval tv = { .tv_sec = 5 };
 	char buf[512];
 	int fd, ok = 0;
 	ssize_t n, got = 0;
