@@ -36,15 +36,6 @@ static int __net_init kvs_net_init(struct net *net)
 	err = kvs_services_init(kn);
 	if (err)
 		goto err_services;
-	err = kvs_conn_table_init(&kn->conns);
-	if (err)
-		goto err_conns;
-	kn->conns.expire_nodest_conn = &kn->sysctl.expire_nodest_conn;
-	kn->conns.conntrack = &kn->sysctl.conntrack;
-	kn->conns.net = net;
-	err = kvs_persist_init(&kn->tpls);
-	if (err)
-		goto err_tpls;
 	err = kvs_proc_init(kn);
 	if (err)
 		goto err_proc;
@@ -57,10 +48,6 @@ static int __net_init kvs_net_init(struct net *net)
 err_sysctl:
 	kvs_proc_exit(kn);
 err_proc:
-	kvs_persist_destroy(&kn->tpls);
-err_tpls:
-	kvs_conn_table_destroy(&kn->conns);
-err_conns:
 	kvs_services_exit(kn);
 err_services:
 	kvs_est_exit(kn);
@@ -73,24 +60,59 @@ err_stats:
 }
 
 /*
- * A namespace's periodic work (rate estimation, defense) starts with its
- * first service or sync daemon, once: the many namespaces of a host that
- * never configure kvs (its pods) wake no work at all.  Never undone;
- * stopped at namespace exit.  Any control-plane context.
+ * The connection and template tables, with the namespace's first service
+ * or sync daemon, before the hooks or the daemon that use them; kept
+ * until the namespace goes.  kvs_net.lock held.
+ */
+int kvs_net_tables(struct kvs_net *kn)
+{
+	int err;
+
+	lockdep_assert_held(&kn->lock);
+	if (kn->tables)
+		return 0;
+	err = kvs_conn_table_init(&kn->conns);
+	if (err)
+		goto err_conns;
+	kn->conns.expire_nodest_conn = &kn->sysctl.expire_nodest_conn;
+	kn->conns.conntrack = &kn->sysctl.conntrack;
+	kn->conns.net = kn->net;
+	err = kvs_persist_init(&kn->tpls);
+	if (err)
+		goto err_tpls;
+	/* Pairs with kvs_net_has_tables(). */
+	smp_store_release(&kn->tables, true);
+	return 0;
+
+err_tpls:
+	kvs_conn_table_destroy(&kn->conns);
+err_conns:
+	return err;
+}
+
+/*
+ * A namespace's tables and periodic work (rate estimation, defense) come
+ * with its first service or sync daemon, once: the many namespaces of a
+ * host that never configure kvs (its pods) allocate no table and wake no
+ * work at all.  Never undone; stopped at namespace exit.  kvs_net.lock
+ * held, which makes one caller do it.
  */
 int kvs_net_activate(struct kvs_net *kn)
 {
 	int err;
 
-	if (test_and_set_bit(KVS_NET_ACTIVE, &kn->state))
+	lockdep_assert_held(&kn->lock);
+	if (test_bit(KVS_NET_ACTIVE, &kn->state))
 		return 0;
-	err = kvs_est_run(kn);
-	if (err) {
-		/* The next service or daemon tries again. */
-		clear_bit(KVS_NET_ACTIVE, &kn->state);
+	err = kvs_net_tables(kn);
+	if (err)
 		return err;
-	}
+	/* On failure, the next service or daemon tries again. */
+	err = kvs_est_run(kn);
+	if (err)
+		return err;
 	kvs_defense_start(kn);
+	set_bit(KVS_NET_ACTIVE, &kn->state);
 	return 0;
 }
 
@@ -109,9 +131,11 @@ static void __net_exit kvs_net_exit(struct net *net)
 	mutex_lock(&kn->lock);
 	kvs_service_flush(kn);
 	mutex_unlock(&kn->lock);
-	kvs_conn_table_destroy(&kn->conns);
-	/* Connections held their templates: those go after them. */
-	kvs_persist_destroy(&kn->tpls);
+	if (kn->tables) {
+		kvs_conn_table_destroy(&kn->conns);
+		/* Connections held their templates: those go after them. */
+		kvs_persist_destroy(&kn->tpls);
+	}
 	kvs_services_exit(kn);
 	kvs_est_exit(kn);
 	free_percpu(kn->drops);

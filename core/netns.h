@@ -12,7 +12,6 @@
 #ifndef _KVS_NETNS_H
 #define _KVS_NETNS_H
 
-#include <linux/hashtable.h>
 #include <linux/mutex.h>
 #include <linux/rhashtable.h>
 #include <linux/workqueue.h>
@@ -71,15 +70,25 @@ struct kvs_net {
 	 * under @lock, read under RCU.  Plain hlist buckets: many dests
 	 * share one key (one server behind many services), and a dest
 	 * leaves its bucket in O(1), where an rhltable walks the key's list.
+	 * 1 << KVS_RS_TAB_BITS buckets, allocated with the namespace's
+	 * first service (NULL before: no dest can be in it), freed at exit.
 	 */
-	DECLARE_HASHTABLE(real_servers, KVS_RS_TAB_BITS);
+	struct hlist_head *real_servers;
 	struct list_head trash_list;	/* the same dests, for aging */
 	struct delayed_work trash_work;
 
+	/*
+	 * The connections and the persistence templates (core/persist.c).
+	 * Both come with the namespace's first service or sync daemon
+	 * (kvs_net_tables()), so that its many pod namespaces that never
+	 * configure kvs allocate neither.  @tables: they are there; set
+	 * once under @lock with release, before the hooks and the sync
+	 * daemon that use them start, never cleared; read with acquire by
+	 * what may run before (ip_vs_conn).
+	 */
 	struct kvs_conn_table conns;
-
-	/* Persistence (core/persist.c): connection templates. */
 	struct kvs_tpl_table tpls;
+	bool tables;
 	/*
 	 * Services with port 0 (not fwmark): only while there are any does
 	 * a packet missing its exact service look for VIP:0.  Written under
@@ -110,6 +119,14 @@ enum {
 
 int kvs_netns_init(void);
 void kvs_netns_exit(void);
+int kvs_net_tables(struct kvs_net *kn);
 int kvs_net_activate(struct kvs_net *kn);
+
+/* The tables are there (see kvs_net.tables): lockless. */
+static inline bool kvs_net_has_tables(const struct kvs_net *kn)
+{
+	/* Pairs with kvs_net_tables()'s release: the tables are whole. */
+	return smp_load_acquire(&kn->tables);
+}
 
 #endif /* _KVS_NETNS_H */

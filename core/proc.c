@@ -15,6 +15,7 @@
 
 #include "proc.h"
 #include "sched.h"
+#include "table.h"
 
 static const char *const drop_names[KVS_DROP_MAX] = {
 	[KVS_DROP_MALFORMED]	= "drop_malformed",
@@ -33,6 +34,10 @@ static int kvs_stats_show(struct seq_file *seq, void *v)
 
 	kvs_drops_read(kn, drops);
 	seq_printf(seq, "conns %d\n", atomic_read(&kn->conns.count));
+	/* 0 until the first service or sync daemon (kvs_net_tables()). */
+	seq_printf(seq, "conn_buckets %u\ntpl_buckets %u\n",
+		   kvs_net_has_tables(kn) ? kvs_rht_buckets(&kn->conns.ht) : 0,
+		   kvs_net_has_tables(kn) ? kvs_rht_buckets(&kn->tpls.ht) : 0);
 	for (i = 0; i < KVS_DROP_MAX; i++)
 		seq_printf(seq, "%s %llu\n", drop_names[i], drops[i]);
 	return 0;
@@ -469,15 +474,40 @@ static const struct seq_operations conn_seq_ops = {
 	.show	= conn_seq_show,
 };
 
+/* A namespace with no tables yet (kvs_net_tables()): the header alone. */
+static void *conn_none_seq_start(struct seq_file *seq, loff_t *pos)
+{
+	return *pos ? NULL : SEQ_START_TOKEN;
+}
+
+static void *conn_none_seq_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	++*pos;
+	return NULL;
+}
+
+static void conn_none_seq_stop(struct seq_file *seq, void *v)
+{
+}
+
+static const struct seq_operations conn_none_seq_ops = {
+	.start	= conn_none_seq_start,
+	.next	= conn_none_seq_next,
+	.stop	= conn_none_seq_stop,
+	.show	= conn_seq_show,
+};
+
 static int conn_seq_open_origin(struct inode *inode, struct file *file,
 				bool origin)
 {
+	struct kvs_net *kn = pde_data(inode);
 	struct conn_seq *st;
 
-	st = __seq_open_private(file, &conn_seq_ops, sizeof(*st));
+	st = __seq_open_private(file, kvs_net_has_tables(kn) ? &conn_seq_ops :
+				&conn_none_seq_ops, sizeof(*st));
 	if (!st)
 		return -ENOMEM;
-	st->kn = pde_data(inode);
+	st->kn = kn;
 	st->origin = origin;
 	return 0;
 }

@@ -15,6 +15,7 @@
  * anything it can see is freed only after a grace period.
  */
 
+#include <linux/hash.h>
 #include <linux/jhash.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -30,6 +31,8 @@ static const struct rhashtable_params svc_params = {
 	.head_offset		= offsetof(struct kvs_service, node),
 	.key_offset		= offsetof(struct kvs_service, key),
 	.key_len		= sizeof(struct kvs_service_key),
+	/* A few buckets to start with: most namespaces have no service. */
+	.nelem_hint		= 2,
 	.automatic_shrinking	= true,
 };
 
@@ -92,6 +95,7 @@ static const struct rhashtable_params trash_params = {
 	.hashfn			= trash_key_hash,
 	.obj_hashfn		= trash_obj_hash,
 	.obj_cmpfn		= trash_cmp,
+	.nelem_hint		= 2,
 	.automatic_shrinking	= true,
 };
 
@@ -119,7 +123,6 @@ int kvs_services_init(struct kvs_net *kn)
 	err = rhashtable_init(&kn->dest_trash, &trash_params);
 	if (err)
 		goto err_trash;
-	hash_init(kn->real_servers);
 	INIT_LIST_HEAD(&kn->trash_list);
 	INIT_DELAYED_WORK(&kn->trash_work, trash_scan);
 	return 0;
@@ -144,6 +147,16 @@ void kvs_services_exit(struct kvs_net *kn)
 	rhashtable_destroy(&kn->dest_trash);
 	rhashtable_destroy(&kn->services);
 	xa_destroy(&kn->svc_ids);
+	/* Every dest left it with its set; no reader is left. */
+	kfree(kn->real_servers);
+}
+
+/* The real-server table's bucket for a dest's family, address and port. */
+static struct hlist_head *rs_bucket(struct kvs_net *kn, u16 af,
+				    const union nf_inet_addr *addr, __be16 port)
+{
+	return &kn->real_servers[hash_32(rs_hash(af, addr, port),
+					 KVS_RS_TAB_BITS)];
 }
 
 struct kvs_service *kvs_service_lookup(struct kvs_net *kn,
@@ -198,7 +211,7 @@ static void trash_dest(struct kvs_net *kn, struct kvs_dest *dest)
 	 * into the same bucket before they finish, they may see a few
 	 * entries twice, which a lookup does not mind.
 	 */
-	hash_del_rcu(&dest->rs_node);
+	hlist_del_init_rcu(&dest->rs_node);
 	kvs_est_stop(kn, &dest->stats);
 	clear_bit(KVS_DEST_AVAILABLE, &dest->flags);
 	dest->idle_since = 0;
@@ -252,8 +265,10 @@ bool kvs_nat_real_server(struct kvs_net *kn, u16 af, u8 protocol,
 	const struct kvs_service *svc;
 	struct kvs_dest *dest;
 
-	hash_for_each_possible_rcu(kn->real_servers, dest, rs_node,
-				   rs_hash(af, addr, port)) {
+	/* No service, no table (and no hooks calling this). */
+	if (!kn->real_servers)
+		return false;
+	hlist_for_each_entry_rcu(dest, rs_bucket(kn, af, addr, port), rs_node) {
 		if (dest->af != af || dest->port != port ||
 		    !kvs_addr_equal(af, &dest->addr, addr))
 			continue;
@@ -295,8 +310,74 @@ static void publish_dests(struct kvs_service *svc, struct kvs_dest_set *set)
 
 	rcu_assign_pointer(svc->dests, set);
 	kvs_sched_update(svc, old);
-	if (old != &no_dests)
-		kvfree_rcu(old, rcu);
+	if (old == &no_dests)
+		return;
+	if (old->room != set->room)
+		kvfree_rcu(old->room, rcu);
+	kfree_rcu(old, rcu);
+}
+
+/* A set's array has room for this many at least: a few dests, one page. */
+#define DEST_ROOM_MIN	8
+
+/*
+ * A set of @n dests with room for @size, its dests not yet written:
+ * @dest points at the last @n slots of a new array.
+ */
+static struct kvs_dest_set *dest_set_alloc(unsigned int n, unsigned int size)
+{
+	struct kvs_dest_set *set;
+
+	set = kmalloc(sizeof(*set), GFP_KERNEL);
+	if (!set)
+		goto err_set;
+	size = max(size, DEST_ROOM_MIN);
+	/* Thousands of dests need more than a few pages: kvmalloc. */
+	set->room = kvmalloc(struct_size(set->room, slot, size), GFP_KERNEL);
+	if (!set->room)
+		goto err_room;
+	set->room->size = size;
+	set->n = n;
+	set->dest = &set->room->slot[size - n];
+	return set;
+
+err_room:
+	kfree(set);
+err_set:
+	return NULL;
+}
+
+/* What dest_set_grow() made and kvs_dest_add() did not publish. */
+static void dest_set_free(struct kvs_dest_set *set,
+			  const struct kvs_dest_set *old)
+{
+	if (set->room != old->room)
+		kvfree(set->room);
+	kfree(set);
+}
+
+/*
+ * @old with one more dest in front, in the slot before @old's on the
+ * same array when there is one, else on one twice as big; the caller
+ * writes dest[0].
+ */
+static struct kvs_dest_set *dest_set_grow(const struct kvs_dest_set *old)
+{
+	struct kvs_dest_set *set;
+
+	if (old->room && old->dest > old->room->slot) {
+		set = kmalloc(sizeof(*set), GFP_KERNEL);
+		if (!set)
+			return NULL;
+		set->room = old->room;
+		set->n = old->n + 1;
+		set->dest = old->dest - 1;
+		return set;
+	}
+	set = dest_set_alloc(old->n + 1, 2 * (old->n + 1));
+	if (set && old->n)
+		memcpy(&set->dest[1], old->dest, old->n * sizeof(old->dest[0]));
+	return set;
 }
 
 /* "none" binds no scheduler at all, as with the in-tree module. */
@@ -378,6 +459,13 @@ int kvs_service_add(struct kvs_net *kn, const struct kvs_service_conf *c)
 		return -EEXIST;
 	if (!service_proto_ok(&c->key))
 		return -EINVAL;
+	/* With the first service; kept until the namespace goes. */
+	if (!kn->real_servers) {
+		kn->real_servers = kcalloc(1 << KVS_RS_TAB_BITS,
+					   sizeof(*kn->real_servers), GFP_KERNEL);
+		if (!kn->real_servers)
+			return -ENOMEM;
+	}
 	err = sched_lookup(c->sched_name, &sched);
 	if (err)
 		return err;
@@ -510,8 +598,10 @@ int kvs_service_del(struct kvs_service *svc)
 	rcu_assign_pointer(svc->dests, &no_dests);
 	for (i = 0; i < set->n; i++)
 		trash_dest(kn, set->dest[i]);
-	if (set != &no_dests)
-		kvfree_rcu(set, rcu);
+	if (set != &no_dests) {
+		kvfree_rcu(set->room, rcu);
+		kfree_rcu(set, rcu);
+	}
 
 	service_put(svc);
 	return 0;
@@ -708,8 +798,7 @@ int kvs_dest_add(struct kvs_service *svc, const struct kvs_dest_conf *c)
 		return -EEXIST;
 
 	old = kvs_dests_locked(svc);
-	/* Thousands of dests need more than a few pages: kvmalloc. */
-	set = kvmalloc(struct_size(set, dest, old->n + 1), GFP_KERNEL);
+	set = dest_set_grow(old);
 	if (!set)
 		return -ENOMEM;
 	dest = trash_take(svc, c);
@@ -725,8 +814,8 @@ int kvs_dest_add(struct kvs_service *svc, const struct kvs_dest_conf *c)
 			goto err_dest;
 		}
 	}
-	hash_add_rcu(svc->kn->real_servers, &dest->rs_node,
-		     rs_hash(dest->af, &dest->addr, dest->port));
+	hlist_add_head_rcu(&dest->rs_node,
+			   rs_bucket(svc->kn, dest->af, &dest->addr, dest->port));
 	dest_apply_conf(dest, c);
 	/* Added with weight 0, as in-tree: no share until it has one. */
 	WRITE_ONCE(dest->last_weight, c->weight);
@@ -734,14 +823,12 @@ int kvs_dest_add(struct kvs_service *svc, const struct kvs_dest_conf *c)
 	kvs_est_start(svc->kn, &dest->stats);
 
 	/* Newest first, the order the in-tree schedulers walk. */
-	set->n = old->n + 1;
 	set->dest[0] = dest;
-	memcpy(&set->dest[1], old->dest, old->n * sizeof(old->dest[0]));
 	publish_dests(svc, set);
 	return 0;
 
 err_dest:
-	kvfree(set);
+	dest_set_free(set, old);
 	return err;
 }
 
@@ -780,13 +867,14 @@ int kvs_dest_del(struct kvs_service *svc, const union nf_inet_addr *addr,
 	if (old->n == 1) {
 		set = &no_dests;
 	} else {
-		set = kvmalloc(struct_size(set, dest, old->n - 1), GFP_KERNEL);
+		/* Readers may be in @old's array: a new one, as big. */
+		set = dest_set_alloc(old->n - 1,
+				     old->room ? old->room->size : old->n);
 		if (!set)
 			return -ENOMEM;
 		for (i = 0; i < old->n; i++)
 			if (old->dest[i] != dest)
 				set->dest[n++] = old->dest[i];
-		set->n = n;
 	}
 	/* The scheduler lets go of @dest before the trash can free it. */
 	publish_dests(svc, set);

@@ -38,15 +38,34 @@ struct kvs_service_key {
 struct kvs_dest;
 
 /*
+ * The array dest sets point into (core/service.c).  A set of n dests is
+ * n consecutive slots of it, and it grows towards the front: adding a
+ * dest writes the slot just before the current set's, which no reader's
+ * set contains, and publishes a set one longer on the same array.  So
+ * consecutive sets share it, and n adds copy O(n) pointers in all (the
+ * array doubles when full), not one array of n per add.  Owned by the
+ * service's current set; a full array, or any removal, moves the set to
+ * a new one, and the old goes after a grace period.
+ */
+struct kvs_dest_room {
+	struct rcu_head rcu;
+	unsigned int size;
+	struct kvs_dest *slot[];
+};
+
+/*
  * An immutable snapshot of a service's real servers, newest first (the
- * order the in-tree module keeps, which its rr follows).  Replaced as a
- * whole under kvs_net.lock and freed after a grace period, so schedulers
- * walk it under RCU without locks.
+ * order the in-tree module keeps, which its rr follows): @dest[0] to
+ * @dest[n - 1].  Replaced as a whole under kvs_net.lock and freed after
+ * a grace period, so schedulers walk it under RCU without locks.
+ * @room: what @dest points into (NULL for a set made elsewhere, as in
+ * the KUnit tests).
  */
 struct kvs_dest_set {
 	struct rcu_head rcu;
 	unsigned int n;
-	struct kvs_dest *dest[];
+	struct kvs_dest **dest;
+	struct kvs_dest_room *room;
 };
 
 struct kvs_scheduler;

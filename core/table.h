@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the connection table (core/conn.c) and the template table
- * (core/persist.c) share: restarting their gc on the first insert, and a
- * random sample of an rhashtable for the memory defense.
+ * (core/persist.c) share: restarting their gc on the first insert, a
+ * random sample of an rhashtable for the memory defense, and its size.
  */
 #ifndef _KVS_TABLE_H
 #define _KVS_TABLE_H
@@ -28,5 +28,16 @@ static inline void kvs_gc_count_insert(atomic_t *count,
 
 void kvs_rht_sample(struct rhashtable *ht,
 		    void (*fn)(struct rhash_head *node, void *arg), void *arg);
+
+/* The buckets of @ht now (it grows and shrinks with its entries). */
+static inline unsigned int kvs_rht_buckets(struct rhashtable *ht)
+{
+	unsigned int n;
+
+	rcu_read_lock();
+	n = rcu_dereference(ht->tbl)->size;
+	rcu_read_unlock();
+	return n;
+}
 
 #endif /* _KVS_TABLE_H */

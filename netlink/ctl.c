@@ -12,10 +12,10 @@
 #include "../core/sync.h"
 
 /*
- * The hooks go in with a namespace's first service and stay until the
- * namespace goes, so that a namespace kvs never served pays nothing.
- * Here, above both the services and the data path, so that neither
- * calls the other.
+ * The tables and the hooks go in with a namespace's first service, the
+ * tables first (the hooks use them), and stay until the namespace goes,
+ * so that a namespace kvs never served pays nothing.  Here, above both
+ * the services and the data path, so that neither calls the other.
  */
 static int service_add(struct kvs_net *kn, const struct kvs_service_conf *c)
 {
@@ -24,12 +24,12 @@ static int service_add(struct kvs_net *kn, const struct kvs_service_conf *c)
 	err = kvs_service_add(kn, c);
 	if (err)
 		return err;
-	err = kvs_hooks_register(kn);
+	err = kvs_net_activate(kn);
+	if (!err)
+		err = kvs_hooks_register(kn);
 	/* IPv6 packets reach an IPv6 service whole, as in-tree. */
 	if (!err && c->key.af == AF_INET6)
 		err = kvs_hooks_defrag6(kn);
-	if (!err)
-		err = kvs_net_activate(kn);
 	if (err)
 		kvs_service_del(kvs_service_lookup(kn, &c->key));
 	return err;
@@ -139,12 +139,24 @@ int kvs_ctl_set_timeouts(struct kvs_net *kn, const u32 secs[KVS_CTL_TIMEOUTS])
  */
 int kvs_ctl_daemon_start(struct net *net, struct kvs_sync_conf *c)
 {
-	int err = kvs_sync_start(net, c);
+	struct kvs_net *kn = kvs_net(net);
+	int err;
 
-	/* A backup makes connections with no service of its own. */
+	/*
+	 * A backup makes connections with no service of its own: the
+	 * tables before the daemon, its periodic work once it runs.
+	 */
+	mutex_lock(&kn->lock);
+	err = kvs_net_tables(kn);
+	mutex_unlock(&kn->lock);
 	if (err)
 		return err;
-	err = kvs_net_activate(kvs_net(net));
+	err = kvs_sync_start(net, c);
+	if (err)
+		return err;
+	mutex_lock(&kn->lock);
+	err = kvs_net_activate(kn);
+	mutex_unlock(&kn->lock);
 	if (err)
 		kvs_sync_stop(net, c->state);
 	return err;

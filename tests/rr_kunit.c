@@ -104,8 +104,11 @@ static void rr_publish(struct kunit *test, const char *names, bool update)
 	struct kvs_dest_set *set, *old;
 	unsigned int i, n = strlen(names);
 
-	set = kunit_kzalloc(test, struct_size(set, dest, n), GFP_KERNEL);
+	set = kunit_kzalloc(test, sizeof(*set), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, set);
+	set->dest = kunit_kcalloc(test, n ? n : 1, sizeof(set->dest[0]),
+				  GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, set->dest);
 	set->n = n;
 	for (i = 0; i < n; i++)
 		set->dest[i] = rr_dest(ctx, names[i]);
