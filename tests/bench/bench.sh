@@ -8,8 +8,9 @@
 # straight to a backend); only one is loaded at a time.  The per-packet
 # workloads interleave them round by round, in a rotating order, so that
 # a drift of the emulated machine's speed falls on all alike; the large
-# setups (100,000 services, the control plane, 1,000,000 connections)
-# run all their rounds under one balancer, then the next.  Each
+# setups (100,000 services, the control plane, 1,000,000 connections,
+# 1,000 idle namespaces) run all their rounds under one balancer, then
+# the next.  Each
 # measurement is one line
 #	RESULT <balancer> <row> <round> <value>
 # or, for a round that measured nothing, "FAILED <balancer> <row> <round>
@@ -33,13 +34,14 @@ read -r -a BALANCERS <<<"${KVS_BENCH_BALANCERS:-none intree kvs}"
 ROUNDS=${KVS_BENCH_ROUNDS:-3}
 SECS=${KVS_BENCH_SECS:-2}
 IDLE_SECS=${KVS_BENCH_IDLE_SECS:-5}
-# Which groups run: crr udp bulk svc cp conn (all by default).
-GROUPS_RUN=" ${KVS_BENCH_GROUPS:-crr udp bulk svc cp conn} "
+# Which groups run: crr udp bulk svc cp conn netns (all by default).
+GROUPS_RUN=" ${KVS_BENCH_GROUPS:-crr udp bulk svc cp conn netns} "
 SCALES=${KVS_BENCH_SCALES:-1 1000 10000 100000}
 FLOWS=${KVS_BENCH_FLOWS:-1000000}
 NEWFLOWS=${KVS_BENCH_NEWFLOWS:-10000}
 CP_SERVICES=${KVS_BENCH_CP_SERVICES:-10000}
 CP_ROUNDS=${KVS_BENCH_CP_ROUNDS:-1}
+NETNS=${KVS_BENCH_NETNS:-1000}
 LOAD=$PWD/kvs_load
 NPROC=4
 NCPU=$(nproc)
@@ -173,6 +175,7 @@ log "balancers: ${BALANCERS[*]}, $ROUNDS rounds of ${SECS}s, $NCPU CPUs"
 # The sizes, for the report's row names.
 echo "PARAM flows $FLOWS"
 echo "PARAM cp_services $CP_SERVICES"
+echo "PARAM netns $NETNS"
 
 # ---- measuring
 
@@ -601,11 +604,73 @@ conn_rows() {
 	# Unloading the balancer next frees its connections.
 }
 
+# Idle namespaces: NETNS network namespaces that configure nothing (a
+# host's pods), made with the balancer loaded: the memory each costs
+# (MemFree drop / NETNS) and the kernel CPU their housekeeping takes
+# (measure_idle).  Without a balancer, the rows -direct: what the
+# namespaces cost the kernel with the netfilter modules both balancers
+# depend on (nf_conntrack, nf_defrag_ipv6) loaded, so that the
+# balancer's columns differ from it by the balancer's own cost.
+# Namespaces alive: the objects in use of the slab cache of struct net
+# (scripts/bench boots with slab_nomerge, so it holds nothing else),
+# give or take those a CPU's partial slab holds.
+netns_alive() {
+	awk '$1 == "net_namespace" { print $2; found = 1 }
+		END { if (!found) print 0 }' /proc/slabinfo
+}
+netns_rows() {
+	local sfx= free0 free1 pid end base out=$WORK/netns.out
+	if [[ $BAL == none ]]; then
+		sfx=-direct
+		modprobe nf_conntrack
+		modprobe nf_defrag_ipv6
+	fi
+	base=$(netns_alive)
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	free0=$(mem_free_kb)
+	: >"$out"
+	"$LOAD" netns "$NETNS" >"$out" &
+	pid=$!
+	end=$((SECONDS + 300))
+	while ! grep -q '^netns' "$out" && kill -0 "$pid" 2>/dev/null &&
+		((SECONDS < end)); do
+		sleep 0.5
+	done
+	if ! grep -q '^netns' "$out"; then
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		not_ok "netns ($BAL): $NETNS namespaces made" "$(cat "$out")"
+		failed "netns-mem$sfx" 1 "no namespaces"
+		return
+	fi
+	ok "netns ($BAL): $(cat "$out")"
+	# What a namespace starts (in-tree's first timers) has started.
+	sleep 3
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	free1=$(mem_free_kb)
+	result "netns-mem$sfx" 1 "$(awk -v a="$free0" -v b="$free1" -v n="$NETNS" \
+		'BEGIN { printf "%.1f", (a - b) / n }')"
+	measure_idle "netns-idle$sfx"
+	kill "$pid"
+	wait "$pid" 2>/dev/null || true
+	# The namespaces go in the background (cleanup_net), which takes
+	# CPU for a while: the next balancer's figures wait until they are.
+	end=$((SECONDS + 300))
+	while (($(netns_alive) > base + 16 && SECONDS < end)); do
+		sleep 1
+	done
+	expect_cmp "netns ($BAL): the $NETNS namespaces are gone" "$(netns_alive)" -le $((base + 16))
+	log "netns under $BAL: gone at ${SECONDS}s"
+}
+
 # The large setups: all rounds under one balancer, then the next, each
 # group in another order (svc from the first balancer, cp from the
-# second, conn from the third), each turn after a warm-up.
+# second, conn from the third, netns from the first), each turn after a
+# warm-up.
 gi=0
-for g in svc cp conn; do
+for g in svc cp conn netns; do
 	gi=$((gi + 1))
 	group "$g" || continue
 	for b in $(rotation "$gi"); do

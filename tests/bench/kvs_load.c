@@ -18,6 +18,9 @@
  *                                       IPVS genetlink family, in batches
  *   kvs_load spin SECS                  one busy loop per CPU at the lowest
  *                                       priority (SCHED_IDLE), SECS long
+ *   kvs_load netns COUNT                COUNT idle network namespaces, held
+ *                                       by descriptors (no process each)
+ *                                       until killed
  *
  * Servers listen on ADDR (default: any), so that one bound to a VIP sees
  * only packets still addressed to the VIP (direct routing, not NAT).
@@ -28,6 +31,7 @@
 #include <arpa/inet.h>
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/genetlink.h>
 #include <linux/ip_vs.h>
 #include <linux/netlink.h>
@@ -42,6 +46,7 @@
 #include <string.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -71,7 +76,8 @@ static void bad_usage(void)
 		"       kvs_load blast ADDR:PORT SECS SIZE\n"
 		"       kvs_load flows SRC DST:PORT COUNT [NPROC [PORTS]]\n"
 		"       kvs_load services FIRST COUNT\n"
-		"       kvs_load spin SECS\n");
+		"       kvs_load spin SECS\n"
+		"       kvs_load netns COUNT\n");
 	exit(2);
 }
 
@@ -627,6 +633,31 @@ static int run_services(long first, long count)
 	return 0;
 }
 
+/*
+ * COUNT new network namespaces, each held by a descriptor of this one
+ * process: what they cost is theirs, not that of a process each.  Prints
+ * "netns COUNT secs S" once all exist, then holds them until killed.
+ */
+static int run_netns(long count)
+{
+	struct rlimit rl = { .rlim_cur = count + 64, .rlim_max = count + 64 };
+	double start = now();
+	long i;
+
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		die("setrlimit");
+	for (i = 0; i < count; i++) {
+		if (unshare(CLONE_NEWNET))
+			die("unshare");
+		if (open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC) < 0)
+			die("/proc/self/ns/net");
+	}
+	printf("netns %ld secs %.3f\n", count, now() - start);
+	while (pause() < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -650,6 +681,8 @@ int main(int argc, char **argv)
 		return run_spin(num(argv[2], 1, 600));
 	if (argc == 4 && !strcmp(argv[1], "services"))
 		return run_services(num(argv[2], 0, 1000000), num(argv[3], 1, 1000000));
+	if (argc == 3 && !strcmp(argv[1], "netns"))
+		return run_netns(num(argv[2], 1, 100000));
 	bad_usage();
 	return 2;
 }

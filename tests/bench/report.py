@@ -63,7 +63,13 @@ def catalog(params):
         rows.append((f"svcidle-{n}",
                      f"kernel CPU with no traffic (estimators, gc), {label}",
                      "%", False, None))
+    netns = f"{int(params.get('netns', 1000)):,}"
     rows += [
+        ("netns-mem", f"memory per idle namespace, {netns} namespaces"
+         " (MemFree drop / namespaces; no balancer: nf_conntrack loaded)",
+         "KiB", False, "netns-mem-direct"),
+        ("netns-idle", f"kernel CPU with {netns} idle namespaces, no traffic",
+         "%", False, "netns-idle-direct"),
         ("conn-insert", f"new UDP flows/s while filling {flows} connections",
          "flow/s", True, "conn-insert-direct"),
         ("conn-lookup", f"UDP packets/s of one flow, {flows} connections held",
@@ -120,7 +126,8 @@ def expected_rounds(row, params):
     """How many rounds bench.sh measures of ROW (None: not known)."""
     rounds = int(params.get("rounds", 0)) or None
     cp_rounds = int(params.get("cp_rounds", 0)) or None
-    if row in ("conn-insert", "conn-mem", "conn-slab"):
+    if row in ("conn-insert", "conn-mem", "conn-slab", "netns-mem",
+               "netns-mem-direct"):
         return 1
     if row.startswith(("cp-restore", "cp-flush")):
         return cp_rounds
