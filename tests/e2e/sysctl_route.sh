@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The sysctls about routing, with the in-tree meaning: snat_reroute (a NAT reply, its source now the VIP, is routed again, so a policy rule "from VIP" picks its way out: here into a dummy sink, IPv4 and IPv6; off, it leaves by the main table) and ignore_tunneled (it marks a tunnel packet as IPVS's, but the kernel's IP tunnels clear that mark as they decapsulate, skb_scrub_packet, so a datagram out of an IPIP tunnel is balanced either way, in-tree as in kvs).
+# The sysctls about routing, with the in-tree meaning: snat_reroute (a NAT reply, its source now the VIP, is routed again, so a policy rule "from VIP" picks its way out: here into a dummy sink, IPv4 and IPv6; off, it leaves by the main table) and ignore_tunneled (it marks a tunnel packet as IPVS's, but the kernel's IP tunnels clear that mark as they decapsulate, skb_scrub_packet, so a datagram out of an IPIP tunnel is balanced either way, in-tree as in kvs), and the pkt_type check (a frame not sent to this host is not balanced).
 # e2e: also intree
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -99,6 +99,25 @@ on_client ip route del "$VIP/32" dev ktun
 expect_match "ignore_tunneled 1: a datagram in the clear is still balanced" \
 	'^[AB]$' "$(echo plain | on_client socat -t 4 -T 4 - "UDP4:$VIP:9000" 2>&1 || true)"
 
+# ---- pkt_type
+# A frame from another host not sent to this one, here an Ethernet
+# broadcast carrying the VIP as its IP destination, is left to the stack,
+# as in-tree: not balanced, and the director's own UDP (no socket on the
+# port) counts it.  (In-tree folds its counters every 2 s: wait that.)
+sleep 3
+in1=$(ipvs_stat inpkts "$VIP:9000")
+noports=$(udp_noports)
+on_client ip neigh replace "$DIRECTOR_CLIENT_IP" lladdr ff:ff:ff:ff:ff:ff \
+	nud permanent dev eth0
+echo broadcast | on_client socat -t 1 -T 1 - "UDP4:$VIP:9000" >/dev/null 2>&1 || true
+expect_eventually "pkt_type: a broadcast frame to the VIP reaches the director's own UDP (NoPorts)" \
+	6 $((noports + 1)) udp_noports
+sleep 3
+expect_eq "pkt_type: and is not balanced (service InPkts)" \
+	"$in1" "$(ipvs_stat inpkts "$VIP:9000")"
+on_client ip neigh del "$DIRECTOR_CLIENT_IP" dev eth0
+
 # snat_reroute: default (1), 2 families x 2 checks, off 2 x 2;
-# ignore_tunneled: default (1), on 0 (1), on 1 (3), in the clear (1).
-done_testing 15
+# ignore_tunneled: default (1), on 0 (1), on 1 (3), in the clear (1);
+# pkt_type (2).
+done_testing 17
