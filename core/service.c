@@ -438,14 +438,6 @@ static void service_apply_conf(struct kvs_service *svc,
 	WRITE_ONCE(svc->flags, c->flags | IP_VS_SVC_F_HASHED);
 }
 
-static bool service_proto_ok(const struct kvs_service_key *key)
-{
-	if (key->fwmark)
-		return true;
-	return key->protocol == IPPROTO_TCP || key->protocol == IPPROTO_UDP ||
-	       key->protocol == IPPROTO_SCTP;
-}
-
 int kvs_service_add(struct kvs_net *kn, const struct kvs_service_conf *c)
 {
 	struct kvs_scheduler *sched;
@@ -455,10 +447,13 @@ int kvs_service_add(struct kvs_net *kn, const struct kvs_service_conf *c)
 
 	lockdep_assert_held(&kn->lock);
 
+	/*
+	 * Any protocol number, as in-tree takes it over netlink: a service
+	 * of one kvs does not balance is listed and matches no packet (the
+	 * old interface refuses it, netlink/sockopt.c).
+	 */
 	if (kvs_service_lookup(kn, &c->key))
 		return -EEXIST;
-	if (!service_proto_ok(&c->key))
-		return -EINVAL;
 	/* With the first service; kept until the namespace goes. */
 	if (!kn->real_servers) {
 		kn->real_servers = kcalloc(1 << KVS_RS_TAB_BITS,

@@ -671,11 +671,12 @@ int kvs_sync_start(struct net *net, struct kvs_sync_conf *c)
 		err = -ENODEV;
 		goto out;
 	}
-	err = -EEXIST;
-	if (master ? rcu_access_pointer(sn->master) : sn->backup)
-		goto out_dev;
+	/* A state neither master nor backup: -EINVAL, running or not. */
 	err = -EINVAL;
 	if (!master && c->state != IP_VS_STATE_BACKUP)
+		goto out_dev;
+	err = -EEXIST;
+	if (master ? rcu_access_pointer(sn->master) : sn->backup)
 		goto out_dev;
 	conf_defaults(c, dev);
 	if (!rcu_access_pointer(sn->master) && !sn->backup)
