@@ -245,7 +245,8 @@ static bool ftp_same_af(const struct kvs_conn *cp, const struct kvs_ftp_addr *a)
  * A line of the client's: PASV and EPSV are remembered; PORT and EPRT
  * make the connection the real server will open, from the port below
  * the control port, to the address and port they name.  Returns true
- * when the line was one of these.
+ * when the line was one of these and parsed (a malformed one is counted
+ * and the next line read).
  */
 static bool ftp_in_line(struct kvs_app_pkt *p, const char *line,
 			unsigned int len)
@@ -269,7 +270,7 @@ static bool ftp_in_line(struct kvs_app_pkt *p, const char *line,
 		return false;
 	if (r < 0 || !ftp_same_af(cp, &a)) {
 		kvs_app_malformed(p);
-		return true;
+		return false;
 	}
 	kvs_app_expect(p, &a.addr, a.port,
 		       htons(ntohs(kvs_conn_vport(cp)) - 1),
@@ -281,7 +282,8 @@ static bool ftp_in_line(struct kvs_app_pkt *p, const char *line,
  * A line of the real server's: after PASV, a 227 reply makes the
  * connection the client will open and names the virtual address in
  * place of the real server's; after EPSV, a 229 reply makes it too
- * (it names no address).  Returns true when the line was one of these.
+ * (it names no address).  Returns true when the line was one of these
+ * and parsed (a malformed one is counted and the next line read).
  */
 static bool ftp_out_line(struct kvs_app_pkt *p, const char *line,
 			 unsigned int off, unsigned int len)
@@ -300,7 +302,7 @@ static bool ftp_out_line(struct kvs_app_pkt *p, const char *line,
 		return false;
 	if (r < 0) {
 		kvs_app_malformed(p);
-		return true;
+		return false;
 	}
 	if (!test_and_clear_bit(pasv ? FTP_PASV : FTP_EPSV, &cp->app->state))
 		return true;

@@ -242,8 +242,7 @@ int kvs_app_packet(struct kvs_net *kn, struct sk_buff *skb,
 		spin_unlock_bh(&cp->lock);
 	}
 
-	/* A GSO packet's payload is left alone: it never carries commands. */
-	if (!payload || skb_is_gso(skb))
+	if (!payload)
 		return 0;
 	p.kn = kn;
 	p.skb = skb;
@@ -283,7 +282,8 @@ int kvs_app_mangle(struct kvs_app_pkt *p, unsigned int off, unsigned int len,
 	int diff = (int)buf_len - (int)len;
 	unsigned int tail;
 
-	if (start < p->payload || len > skb->len - start)
+	/* A GSO packet's segments would no longer add up: left alone. */
+	if (start < p->payload || len > skb->len - start || skb_is_gso(skb))
 		return -EINVAL;
 	tail = skb->len - start - len;
 	if (diff > 0) {
@@ -310,7 +310,9 @@ EXPORT_SYMBOL_GPL(kvs_app_mangle);
  * @caddr:@cport (0: any port, filled by its first packet) to the
  * virtual address at @vport, going to the real server of @p's
  * connection at @dport, and controlled by it.  With sysctl conntrack,
- * conntrack expects it too (as related to the control connection).
+ * conntrack expects a passive one too (as related to the control
+ * connection), as in-tree; an active one it learns of from its own ftp
+ * helper, if the control connection has it.
  * Returns 0 (also when it already exists) or an error.
  */
 int kvs_app_expect(struct kvs_app_pkt *p, const union nf_inet_addr *caddr,
@@ -348,7 +350,9 @@ int kvs_app_expect(struct kvs_app_pkt *p, const union nf_inet_addr *caddr,
 	spin_lock_bh(&n->lock);
 	WRITE_ONCE(n->state, KVS_TCP_S_LISTEN);
 	spin_unlock_bh(&n->lock);
-	kvs_nfct_expect(p->skb, n, !!cport);
+	/* As in-tree, conntrack expects what the client is to open. */
+	if (!cport)
+		kvs_nfct_expect(p->skb, n);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(kvs_app_expect);

@@ -173,19 +173,15 @@ void kvs_nfct_forget(struct net *net, const struct kvs_conn *cp)
 }
 
 /*
- * A connection an application helper announced (FTP data, @cp) while
- * the control connection's packet @skb carries its conntrack entry:
- * conntrack expects it as related to that entry, as in-tree, from the
- * client to the virtual service (@from_rs false: passive FTP, any
- * client port) or from the real server to the client (active FTP).
- * Its own reply is set when its first packet crosses kvs.
+ * A connection an application helper announced (FTP passive data, @cp,
+ * from the client's any port) while the control connection's packet
+ * @skb carries its conntrack entry: conntrack expects it as related to
+ * that entry, as in-tree.  Its reply is set when its first packet
+ * crosses kvs.
  */
-void kvs_nfct_expect(struct sk_buff *skb, const struct kvs_conn *cp,
-		     bool from_rs)
+void kvs_nfct_expect(struct sk_buff *skb, const struct kvs_conn *cp)
 {
-	const struct kvs_tuple *orig = &cp->tuple[KVS_DIR_ORIG].t;
-	const struct kvs_tuple *reply = &cp->tuple[KVS_DIR_REPLY].t;
-	const struct kvs_tuple *t = from_rs ? reply : orig;
+	const struct kvs_tuple *t = &cp->tuple[KVS_DIR_ORIG].t;
 	struct nf_conntrack_expect *exp;
 	enum ip_conntrack_info ctinfo;
 	struct nf_conn *ct;
@@ -198,9 +194,9 @@ void kvs_nfct_expect(struct sk_buff *skb, const struct kvs_conn *cp,
 	exp = nf_ct_expect_alloc(ct);
 	if (!exp)
 		return;
-	nf_ct_expect_init(exp, NF_CT_EXPECT_CLASS_DEFAULT, orig->af,
-			  &t->src, &t->dst, t->protocol,
-			  t->sport ? &t->sport : NULL, &t->dport);
+	nf_ct_expect_init(exp, NF_CT_EXPECT_CLASS_DEFAULT, t->af, &t->src,
+			  &t->dst, t->protocol, t->sport ? &t->sport : NULL,
+			  &t->dport);
 	nf_ct_expect_related(exp, 0);
 	nf_ct_expect_put(exp);
 }
