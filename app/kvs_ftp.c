@@ -163,7 +163,7 @@ static int ftp_epsv(const char *p, const char *end, struct kvs_ftp_addr *a)
 int kvs_ftp_parse(const char *line, unsigned int len, enum kvs_ftp_cmd cmd,
 		  struct kvs_ftp_addr *a)
 {
-	const char *end = line + len, *p;
+	const char *end = line + len, *p, *s;
 	int err;
 
 	memset(a, 0, sizeof(*a));
@@ -206,13 +206,17 @@ int kvs_ftp_parse(const char *line, unsigned int len, enum kvs_ftp_cmd cmd,
 		err = ftp_eprt(p, end, a);
 		break;
 	case KVS_FTP_227:
-		p = memchr(p, '(', end - p);
-		if (!p)
-			return -EINVAL;
-		p++;
+		/* In parentheses, or (as in-tree takes it) the first number. */
+		s = memchr(p, '(', end - p);
+		if (s) {
+			p = s + 1;
+		} else {
+			while (p < end && !isdigit(*p))
+				p++;
+		}
 		a->start = p - line;
 		err = ftp_hostport(&p, end, a);
-		if (!err && (p >= end || *p != ')'))
+		if (!err && p < end && *p == ',')
 			err = -EINVAL;
 		break;
 	default:

@@ -93,7 +93,7 @@ struct kvs_conn_app {
 	u32 seq_flags;			/* IP_VS_CONN_F_{IN,OUT}_SEQ, cp->lock */
 	struct kvs_seq in_seq;		/* client -> real server, cp->lock */
 	struct kvs_seq out_seq;		/* real server -> client, cp->lock */
-	unsigned long state;		/* the helper's own, cp->lock */
+	unsigned long state;		/* the helper's own, atomic bitops */
 	struct rcu_head rcu;
 };
 

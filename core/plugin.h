@@ -310,9 +310,9 @@ int kvs_xt_conn(struct net *net, const struct sk_buff *skb, u8 family,
  * what earlier rewrites added or took away.  @packet runs in the data
  * path under RCU with BHs off, must cope with any bytes at all, and may
  * change the payload only through kvs_app_mangle(); it never fails the
- * packet.  @packet is serialised per connection by nothing: what it
- * keeps in the connection (kvs_conn_app.state) it writes under
- * kvs_conn.lock.  Unregistering waits for a grace period.
+ * packet.  Nothing serialises @packet per connection: what it keeps in
+ * the connection (kvs_conn_app.state) it changes with atomic bit
+ * operations.  Unregistering waits for a grace period.
  */
 #define KVS_APP_MAX_PORTS	8
 

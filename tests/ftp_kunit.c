@@ -61,9 +61,17 @@ static const struct ftp_case ftp_cases[] = {
 	{ "227", KVS_FTP_227, "227 Entering Passive Mode (10,0,2,11,39,16).\r\n",
 	  1, "10.0.2.11", 10000, "10,0,2,11,39,16" },
 	{ "227, no parenthesis", KVS_FTP_227,
-	  "227 Entering Passive Mode 10,0,2,11,39,16\r\n", -EINVAL },
+	  "227 Entering Passive Mode 10,0,2,11,39,16\r\n", 1, "10.0.2.11",
+	  10000, "10,0,2,11,39,16" },
 	{ "227, not closed", KVS_FTP_227,
-	  "227 Entering Passive Mode (10,0,2,11,39,16\r\n", -EINVAL },
+	  "227 Entering Passive Mode (10,0,2,11,39,16\r\n", 1, "10.0.2.11",
+	  10000, "10,0,2,11,39,16" },
+	{ "227, seven numbers", KVS_FTP_227, "227 ok (10,0,2,11,39,16,1)\r\n",
+	  -EINVAL },
+	{ "227, a number before the parenthesis", KVS_FTP_227,
+	  "227 Mode 2 (10,0,2,11,0,21)\r\n", 1, "10.0.2.11", 21,
+	  "10,0,2,11,0,21" },
+	{ "227, nothing to parse", KVS_FTP_227, "227 ok\r\n", -EINVAL },
 	{ "227, no line end", KVS_FTP_227,
 	  "227 Entering Passive Mode (10,0,2,11,39,16)", -EINVAL },
 	{ "227 continued", KVS_FTP_227, "227-Entering (10,0,2,11,39,16)\r\n",
@@ -177,7 +185,7 @@ static int ftp_conn_init(struct kunit *test)
 	if (kvs_conn_table_init(&ctx->kn->conns))
 		return -ENOMEM;
 	ctx->tbl_live = true;
-	ctx->kn->conns.gc_interval = MAX_JIFFY_OFFSET;
+	ctx->kn->conns.gc_interval = INT_MAX;
 	d->svc = ctx->svc;
 	d->af = AF_INET;
 	d->addr.ip = htonl(F_DADDR);

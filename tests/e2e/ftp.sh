@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# FTP through a NAT virtual service on port 21 with the FTP helper loaded (in-tree's ip_vs_ftp, kvs's kvs_ftp): vsftpd on both backends, curl downloading through the VIP in passive mode (EPSV, and PASV with the 227 reply's address used) and active mode (EPRT and PORT), each file whole, the data connections listed by ipvsadm -L -c; persistent FTP (a persistent port-21 service's template is the VIP's port 0, which a persistent port-0 service shares); the same with conntrack=1, the data connections related to their control connection; and a control connection carrying garbage and a 64 KiB line leaves the director working.
+# FTP through a NAT virtual service on port 21 with the FTP helper loaded (in-tree's ip_vs_ftp, kvs's kvs_ftp): vsftpd on both backends, curl downloading through the VIP in passive mode (EPSV, and PASV with the 227 reply's address used) and active mode (EPRT and PORT), each file whole, the data connections listed by ipvsadm -L -c; over IPv6 (EPSV, EPRT); persistent FTP (a persistent port-21 service's template is the VIP's port 0, which a persistent port-0 service shares); the same with conntrack=1, the data connections related to their control connection; and a control connection carrying garbage and a 64 KiB line leaves the director working.
 # e2e: also intree
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -64,15 +64,17 @@ for b in "${BACKENDS[@]}"; do
 done
 start_http 8000
 
-# fetch DESC CURL-OPTION...: downloads data.bin through the VIP; it must
-# be one backend's file, whole.  The backend's name is left in GOT.
+# fetch DESC CURL-OPTION...: downloads data.bin through the VIP (or
+# FTP_HOST); it must be one backend's file, whole.  The backend's name
+# is left in GOT.
 GOT=
+FTP_HOST=$VIP
 fetch() {
 	local desc=$1 out=$WORK/got.bin sum b
 	shift
 	rm -f "$out"
 	GOT=
-	on_client curl -sS --max-time 30 "$@" -o "$out" "ftp://$VIP/data.bin" 2>&1 |
+	on_client curl -sS --max-time 30 "$@" -o "$out" "ftp://$FTP_HOST/data.bin" 2>&1 |
 		sed 's/^/# curl: /' || true
 	sum=none
 	[[ ! -f $out ]] || sum=$(sha256sum <"$out" | cut -d' ' -f1)
@@ -122,13 +124,38 @@ check "an active data connection is listed (VIP:20 to the real server's 20)" lis
 } | on_client nc -w 10 "$VIP" 21 >"$WORK/garbage.out" 2>&1 || true
 sed 's/^/# server: /' "$WORK/garbage.out" | head -n 20
 expect_match "the server answered the garbage session" '^230 ' "$(cat "$WORK/garbage.out")"
+# kvs_stat NAME: a counter of kvs's /proc/net/kvs_stats.
+kvs_stat() {
+	# shellcheck disable=SC2016 # awk program, not shell
+	on_director awk -v k="$1" '$1 == k { print $2 }' /proc/net/kvs_stats
+}
 if [[ $KVS_IPVS == intree ]]; then
 	skip "kvs_stats app_malformed counts the malformed commands" "kvs only"
 else
 	expect_cmp "kvs_stats app_malformed counts the malformed commands" \
-		"$(on_director awk '$1 == "app_malformed" { print $2 }' /proc/net/kvs_stats)" -ge 3
+		"$(kvs_stat app_malformed)" -ge 3
 fi
 fetch "passive again after the garbage"
+
+# ---- IPv6 (EPSV and EPRT; PASV and PORT are IPv4's): a second vsftpd
+# on each backend, IPv6 on port 2121, active from 2120 (the port below)
+for b in "${BACKENDS[@]}"; do
+	sed -e 's/^listen=YES/listen=NO/' -e 's/^listen_ipv6=NO/listen_ipv6=YES/' \
+		"$WORK/vsftpd-$b.conf" >"$WORK/vsftpd6-$b.conf"
+	printf 'listen_port=2121\nftp_data_port=2120\n' >>"$WORK/vsftpd6-$b.conf"
+	bg_start "vsftpd6-$b" "${NS_BACKEND[$b]}" vsftpd "$WORK/vsftpd6-$b.conf"
+done
+for b in "${BACKENDS[@]}"; do
+	wait_listen "${NS_BACKEND[$b]}" tcp 2121
+done
+on_director ipvsadm -A -t "[$VIP6]:21" -s rr
+for b in "${BACKENDS[@]}"; do
+	on_director ipvsadm -a -t "[$VIP6]:21" -r "[${BACKEND_IP6[$b]}]:2121" -m
+done
+FTP_HOST="[$VIP6]"
+fetch "IPv6, passive, EPSV"
+fetch "IPv6, active, EPRT" -P -
+FTP_HOST=$VIP
 
 # ---- persistent FTP: port 21 and port 0, both persistent
 on_director ipvsadm -C
@@ -176,4 +203,4 @@ expect_cmp "conntrack=1: the active data connection is RELATED" \
 show conntrack -L
 fetch "conntrack=1, passive, EPSV"
 
-done_testing 21
+done_testing 23
