@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# FTP through a NAT virtual service on port 21 with the FTP helper loaded (in-tree's ip_vs_ftp, kvs's kvs_ftp): vsftpd on both backends, curl downloading through the VIP in passive mode (EPSV, and PASV with the 227 reply's address used) and active mode (EPRT and PORT), each file whole, the data connections listed by ipvsadm -L -c; over IPv6 (EPSV, EPRT); persistent FTP (a persistent port-21 service's template is the VIP's port 0, which a persistent port-0 service shares); the same with conntrack=1, the data connections related to their control connection; and a control connection carrying garbage and a 64 KiB line leaves the director working.
+# FTP through a NAT virtual service on port 21 with the FTP helper loaded (in-tree's ip_vs_ftp, kvs's kvs_ftp): vsftpd on both backends, curl downloading through the VIP in passive mode (EPSV, and PASV with the 227 reply's address used) and active mode (EPRT and PORT), each file whole, the data connections listed by ipvsadm -L -c, the control ones counted in ip_vs_app and holding the helper's module; over IPv6 (EPSV, EPRT); persistent FTP (a persistent port-21 service's template is the VIP's port 0, which a persistent port-0 service shares); the same with conntrack=1, the data connections related to their control connection; and a control connection carrying garbage and a 64 KiB line leaves the director working.
 # e2e: also intree
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -105,6 +105,12 @@ fetch "passive, EPSV"
 fetch "passive, PASV, the 227 reply's address used" --disable-epsv --no-ftp-skip-pasv-ip
 show ipvsadm -L -c -n
 check "a passive data connection is listed (VIP:port to the same port)" listed "$pasv_re"
+show cat /proc/net/ip_vs_app
+# usecnt: the connections bound to the helper (the control connections).
+# shellcheck disable=SC2016 # awk program, not shell
+usecnt=$(on_director awk '$1 == "TCP" && $2 == 21 { print $3 }' /proc/net/ip_vs_app)
+expect_cmp "ip_vs_app's usecnt counts the control connections" "${usecnt:-0}" -ge 2
+check_fails "rmmod $helper refused while its connections live" rmmod "$helper"
 fetch "active, EPRT" -P -
 fetch "active, PORT" -P - --disable-eprt
 show ipvsadm -L -c -n
@@ -203,4 +209,4 @@ expect_cmp "conntrack=1: the active data connection is RELATED" \
 show conntrack -L
 fetch "conntrack=1, passive, EPSV"
 
-done_testing 23
+done_testing 25
