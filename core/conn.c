@@ -16,6 +16,7 @@
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 
+#include "app.h"
 #include "conn.h"
 #include "nfct.h"
 #include "packet.h"
@@ -103,6 +104,44 @@ static void dest_conn_removed(struct kvs_dest *dest)
 		clear_bit(KVS_DEST_OVERLOAD, &dest->flags);
 }
 
+static void conn_app_free_rcu(struct rcu_head *head)
+{
+	kfree(container_of(head, struct kvs_conn_app, rcu));
+}
+
+/*
+ * Put a connection's helper part (core/conn.h): the last reference
+ * gives back the helper's module and the control connection's part.
+ * The helper's code may still run on a CPU that found the connection
+ * before: unregistering a helper waits for a grace period.
+ */
+void kvs_conn_app_put(struct kvs_conn_app *ca)
+{
+	struct kvs_conn_app *ctl;
+
+	while (ca && refcount_dec_and_test(&ca->refcnt)) {
+		ctl = ca->ctl;
+		if (ca->app) {
+			atomic_dec(&ca->app->usecnt);
+			module_put(ca->app->owner);
+		}
+		call_rcu(&ca->rcu, conn_app_free_rcu);
+		ca = ctl;
+	}
+}
+
+/* @cp leaves the table: what it holds of a helper, and its control's count. */
+static void conn_app_unlink(struct kvs_conn *cp)
+{
+	struct kvs_conn_app *ca = cp->app;
+
+	if (!ca)
+		return;
+	if (ca->ctl)
+		atomic_dec(&ca->ctl->n_control);
+	kvs_conn_app_put(ca);
+}
+
 static void conn_free_rcu(struct rcu_head *head)
 {
 	kmem_cache_free(conn_cache, container_of(head, struct kvs_conn, rcu));
@@ -120,6 +159,8 @@ static void conn_unlink(struct kvs_conn_table *tbl, struct kvs_conn *cp)
 		rhashtable_remove_fast(&tbl->ht, &cp->tuple[KVS_DIR_REPLY].node,
 				       conn_params);
 	atomic_dec(&tbl->count);
+	if (cp->flags & IP_VS_CONN_F_NO_CPORT)
+		atomic_dec(&tbl->no_cport);
 
 	spin_lock_bh(&cp->lock);
 	if (cp->flags & IP_VS_CONN_F_INACTIVE)
@@ -139,12 +180,26 @@ static void conn_unlink(struct kvs_conn_table *tbl, struct kvs_conn *cp)
 	kvs_dest_put(dest);
 	if (cp->control)
 		kvs_persist_put(cp->control);
+	conn_app_unlink(cp);
 	call_rcu(&cp->rcu, conn_free_rcu);
 }
 
-static bool conn_expired(const struct kvs_conn *cp)
+/* How long a connection controlling others lives on past its time. */
+#define CONN_EXPIRE_LATER	(60 * HZ)
+
+/*
+ * Has @cp run out of time?  Not while connections it announced (FTP
+ * data connections) live: then, as in-tree, it is given more time.
+ */
+static bool conn_expired(struct kvs_conn *cp)
 {
-	return time_after_eq(jiffies, READ_ONCE(cp->expires));
+	if (!time_after_eq(jiffies, READ_ONCE(cp->expires)))
+		return false;
+	if (cp->app && atomic_read(&cp->app->n_control)) {
+		WRITE_ONCE(cp->expires, jiffies + CONN_EXPIRE_LATER);
+		return false;
+	}
+	return true;
 }
 
 /*
@@ -250,6 +305,25 @@ struct kvs_conn *kvs_conn_new_ctl(struct kvs_conn_table *tbl,
 				  unsigned long timeout,
 				  struct kvs_template *ctl)
 {
+	return kvs_conn_new_app(tbl, iph, dest, dport, proto, timeout, ctl,
+				NULL, 0);
+}
+
+/*
+ * kvs_conn_new_ctl() with an application helper's part @ca, whose
+ * reference the connection takes over on success (on failure the
+ * caller still owns it), and @flags added to the connection's
+ * (IP_VS_CONN_F_NO_CPORT: @iph's source port is 0, to be filled by the
+ * client's first packet, see kvs_conn_fill_cport()).
+ */
+struct kvs_conn *kvs_conn_new_app(struct kvs_conn_table *tbl,
+				  const struct kvs_iph *iph,
+				  struct kvs_dest *dest, __be16 dport,
+				  const struct kvs_proto *proto,
+				  unsigned long timeout,
+				  struct kvs_template *ctl,
+				  struct kvs_conn_app *ca, u32 flags)
+{
 	struct kvs_conn *cp;
 	int err;
 
@@ -265,7 +339,9 @@ struct kvs_conn *kvs_conn_new_ctl(struct kvs_conn_table *tbl,
 	kvs_conn_init(cp, iph, dest, dport, proto);
 	if (tbl->conntrack && READ_ONCE(*tbl->conntrack))
 		cp->flags |= IP_VS_CONN_F_NFCT;
+	cp->flags |= flags;
 	cp->expires = jiffies + timeout;
+	cp->app = ca;
 	/* Put by conn_unlink() only: on failure the caller still owns it. */
 	cp->control = ctl;
 	/*
@@ -288,6 +364,10 @@ struct kvs_conn *kvs_conn_new_ctl(struct kvs_conn_table *tbl,
 	}
 
 	kvs_gc_count_insert(&tbl->count, &tbl->gc, tbl->gc_interval);
+	if (cp->flags & IP_VS_CONN_F_NO_CPORT)
+		atomic_inc(&tbl->no_cport);
+	if (ca && ca->ctl)
+		atomic_inc(&ca->ctl->n_control);
 	atomic_inc(&dest->inactconns);
 	dest_conn_added(dest);
 	/* Complete: what came before is seen by whoever sees the bit clear. */
@@ -316,6 +396,52 @@ struct kvs_conn *kvs_conn_new(struct kvs_conn_table *tbl,
 			      unsigned long timeout)
 {
 	return kvs_conn_new_ctl(tbl, iph, dest, 0, proto, timeout, NULL);
+}
+
+/*
+ * The first packet @iph of a connection that waited for its client's
+ * port (@wild, IP_VS_CONN_F_NO_CPORT, found by port 0): the connection
+ * proper, to the same real server and port, controlled by the same
+ * connection, takes its place.  RCU held.  Returns the connection, or
+ * an ERR_PTR (-EEXIST: another CPU made it first, look it up again).
+ */
+struct kvs_conn *kvs_conn_fill_cport(struct kvs_conn_table *tbl,
+				     struct kvs_conn *wild,
+				     const struct kvs_iph *iph)
+{
+	struct kvs_conn_app *ca = NULL;
+	struct kvs_template *tpl = wild->control;
+	struct kvs_conn *cp;
+
+	if (tpl && !refcount_inc_not_zero(&tpl->refcnt))
+		tpl = NULL;
+	if (wild->app && wild->app->ctl) {
+		ca = kzalloc(sizeof(*ca), GFP_ATOMIC);
+		if (!ca) {
+			cp = ERR_PTR(-ENOMEM);
+			goto out;
+		}
+		refcount_set(&ca->refcnt, 1);
+		ca->vport = wild->app->vport;
+		ca->ctl = wild->app->ctl;
+		refcount_inc(&ca->ctl->refcnt);
+	}
+	cp = kvs_conn_new_app(tbl, iph, wild->dest, kvs_conn_dport(wild),
+			      wild->proto, READ_ONCE(wild->expires) - jiffies,
+			      tpl, ca, wild->flags & IP_VS_CONN_F_NFCT);
+	if (!IS_ERR(cp)) {
+		/* It goes on from the state it waited in (TCP LISTEN). */
+		spin_lock_bh(&cp->lock);
+		WRITE_ONCE(cp->state, READ_ONCE(wild->state));
+		spin_unlock_bh(&cp->lock);
+		conn_unlink(tbl, wild);
+		return cp;
+	}
+	kvs_conn_app_put(ca);
+out:
+	if (tpl)
+		kvs_persist_put(tpl);
+	return cp;
 }
 
 /*
@@ -492,6 +618,7 @@ int kvs_conn_table_init(struct kvs_conn_table *tbl)
 	if (err)
 		return err;
 	atomic_set(&tbl->count, 0);
+	atomic_set(&tbl->no_cport, 0);
 	tbl->dying = false;
 	/* Set by the namespace once it has them (core/netns.c). */
 	tbl->conntrack = NULL;

@@ -38,6 +38,12 @@ struct kvs_conn_table {
 	 */
 	const int *conntrack;
 	struct net *net;
+	/*
+	 * Connections waiting for their client's port (an FTP passive
+	 * data connection, IP_VS_CONN_F_NO_CPORT): only while there are
+	 * any does a miss look again with client port 0.
+	 */
+	atomic_t no_cport;
 };
 
 struct kvs_dest;
@@ -53,6 +59,42 @@ struct kvs_tuple {
 	__be16 dport;
 	u16 af;
 	u16 protocol;
+};
+
+/*
+ * TCP sequence numbers moved by an application helper that changed a
+ * payload's length (core/app.c), for one direction: packets after
+ * @init_seq are off by @delta, those up to it by @previous_delta.
+ * Under kvs_conn.lock.
+ */
+struct kvs_seq {
+	u32 init_seq;
+	s32 delta;
+	s32 previous_delta;
+};
+
+struct kvs_app;
+
+/*
+ * What a connection holds of an application helper (core/app.c), kept
+ * apart so that connections without one stay small.  A control
+ * connection's (FTP's port 21) has @app, with a module reference; a data
+ * connection it announced has @ctl, a reference on the control
+ * connection's part, whose @n_control counts it: a connection that
+ * controls others does not expire (as in-tree).  Freed after a grace
+ * period once its connection and every one it controls are gone.
+ */
+struct kvs_conn_app {
+	struct kvs_app *app;		/* NULL for a controlled connection */
+	struct kvs_conn_app *ctl;	/* holds a reference, or NULL */
+	refcount_t refcnt;		/* its connection's, one per controlled */
+	atomic_t n_control;		/* connections it controls */
+	__be16 vport;			/* its connection's virtual port */
+	u32 seq_flags;			/* IP_VS_CONN_F_{IN,OUT}_SEQ, cp->lock */
+	struct kvs_seq in_seq;		/* client -> real server, cp->lock */
+	struct kvs_seq out_seq;		/* real server -> client, cp->lock */
+	unsigned long state;		/* the helper's own, atomic bitops */
+	struct rcu_head rcu;
 };
 
 struct kvs_tuple_hash {
@@ -72,18 +114,20 @@ struct kvs_conn {
 	u32 flags;			/* IP_VS_CONN_F_* */
 	u8 state;			/* protocol state, under @lock */
 	u8 sync_state;			/* the state last synced (core/sync.c) */
-	/* jiffies; the data path refreshes it, gc reaps after it passes */
-	unsigned long expires;
-	unsigned long dead;		/* bit 0: unhashed, being freed */
-	spinlock_t lock;		/* state transitions */
-	/* The persistence template this connection was made from, or NULL. */
-	struct kvs_template *control;	/* holds a reference */
 	/*
 	 * Requests seen, counted up to KVS_DEFENSE_PKTS only, for
 	 * drop_entry; a racy plain increment: an exact count is not needed.
 	 */
 	u8 in_pkts;
+	/* jiffies; the data path refreshes it, gc reaps after it passes */
+	unsigned long expires;
+	unsigned long dead;		/* bit 0: unhashed, being freed */
+	spinlock_t lock;		/* state transitions */
 	atomic_t sync_pkts;		/* requests seen, for the sync daemon */
+	/* The persistence template this connection was made from, or NULL. */
+	struct kvs_template *control;	/* holds a reference */
+	/* Set before the connection is published, then constant. */
+	struct kvs_conn_app *app;	/* an application helper's, or NULL */
 	struct rcu_head rcu;
 };
 
@@ -113,6 +157,13 @@ struct kvs_conn *kvs_conn_new_ctl(struct kvs_conn_table *tbl,
 				  const struct kvs_proto *proto,
 				  unsigned long timeout,
 				  struct kvs_template *ctl);
+struct kvs_conn *kvs_conn_new_app(struct kvs_conn_table *tbl,
+				  const struct kvs_iph *iph,
+				  struct kvs_dest *dest, __be16 dport,
+				  const struct kvs_proto *proto,
+				  unsigned long timeout,
+				  struct kvs_template *ctl,
+				  struct kvs_conn_app *ca, u32 flags);
 void kvs_conn_init(struct kvs_conn *cp, const struct kvs_iph *iph,
 		   struct kvs_dest *dest, __be16 dport,
 		   const struct kvs_proto *proto);
@@ -121,6 +172,10 @@ void kvs_conn_gc(struct kvs_conn_table *tbl, bool all);
 void kvs_conn_drop_random(struct kvs_conn_table *tbl,
 			  bool (*pick)(struct kvs_conn *cp, void *arg),
 			  void *arg);
+struct kvs_conn *kvs_conn_fill_cport(struct kvs_conn_table *tbl,
+				     struct kvs_conn *wild,
+				     const struct kvs_iph *iph);
+void kvs_conn_app_put(struct kvs_conn_app *ca);
 void kvs_conn_set_timeout(struct kvs_conn *cp, unsigned long timeout);
 void kvs_conn_set_active(struct kvs_conn *cp, bool active);
 

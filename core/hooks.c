@@ -127,6 +127,40 @@ static bool direct_reply(struct kvs_net *kn, const struct sk_buff *skb,
 }
 
 /*
+ * A client's packet of no connection may be the first of one expected
+ * without its client port (an FTP passive data connection, made by the
+ * helper from the server's 227 reply): found by port 0, it becomes a
+ * connection of this port.  Only looked for while such connections
+ * exist.
+ */
+static struct kvs_conn *fill_cport(struct kvs_net *kn,
+				   const struct kvs_tuple *t,
+				   const struct kvs_iph *iph, enum kvs_dir *dir)
+{
+	struct kvs_conn *wild, *cp;
+	struct kvs_tuple w;
+
+	if (!atomic_read(&kn->conns.no_cport) || !t->sport)
+		return NULL;
+	w = *t;
+	w.sport = 0;
+	wild = kvs_conn_lookup(&kn->conns, &w, dir);
+	if (!wild || *dir != KVS_DIR_ORIG ||
+	    !(wild->flags & IP_VS_CONN_F_NO_CPORT))
+		return NULL;
+	cp = kvs_conn_fill_cport(&kn->conns, wild, iph);
+	if (!IS_ERR(cp))
+		return cp;
+	/* Another CPU filled it first: follow that one. */
+	if (PTR_ERR(cp) == -EEXIST) {
+		cp = kvs_conn_lookup(&kn->conns, t, dir);
+		if (cp && *dir == KVS_DIR_ORIG)
+			return cp;
+	}
+	return NULL;
+}
+
+/*
  * A service with no usable dest.  Nothing at the IP layer can reset a
  * TCP connection that was never set up, so the client hears ICMP port
  * unreachable whatever its protocol, as the in-tree module answers.
@@ -494,6 +528,8 @@ static unsigned int kvs_hook(void *priv, struct sk_buff *skb,
 	if (!cp && state->hook != NF_INET_LOCAL_IN &&
 	    direct_reply(kn, skb, &iph, &t))
 		return NF_ACCEPT;
+	if (!cp && state->hook != NF_INET_FORWARD)
+		cp = fill_cport(kn, &t, &iph, &dir);
 	if (!cp && nat_unknown_reply(kn, pp, skb, &iph)) {
 		kvs_icmp_send_error(skb, iph.af, KVS_ICMP_PORT_UNREACH, 0);
 		return NF_DROP;
@@ -622,6 +658,11 @@ int kvs_xt_conn(struct net *net, const struct sk_buff *skb, u8 family,
 	xc->fwd = cp->flags & IP_VS_CONN_F_FWD_MASK;
 	xc->ctl = !!cp->control;
 	xc->ctl_vport = cp->control ? cp->control->key.vport : 0;
+	/* A connection an application helper announced (FTP data). */
+	if (!cp->control && cp->app && cp->app->ctl) {
+		xc->ctl = true;
+		xc->ctl_vport = cp->app->ctl->vport;
+	}
 	return 0;
 }
 EXPORT_SYMBOL_GPL(kvs_xt_conn);

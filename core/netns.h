@@ -102,6 +102,11 @@ struct kvs_net {
 
 	struct kvs_stats stats;		/* totals over all services */
 	struct kvs_pcpu_drops __percpu *drops;
+	/*
+	 * Commands an application helper found malformed (or too long)
+	 * and let through unchanged; only bad input pays for the atomic.
+	 */
+	atomic_long_t app_malformed;
 	struct kvs_est_table est;	/* rates of all the kvs_stats here */
 };
 

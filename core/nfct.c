@@ -7,6 +7,9 @@
  */
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
+#include <net/netfilter/nf_conntrack_expect.h>
+#include <net/netfilter/nf_conntrack_helper.h>
+#include <net/netfilter/nf_conntrack_seqadj.h>
 #include <net/netfilter/nf_conntrack_zones.h>
 
 #include "conn.h"
@@ -55,6 +58,22 @@ static void alter_reply(struct sk_buff *skb, const struct kvs_conn *cp,
 	    nf_ct_protonum(ct) != orig->protocol)
 		return;
 
+	/*
+	 * A helper may resize this connection's payloads (FTP): room for
+	 * conntrack to move its sequence numbers too, as in-tree's NAT
+	 * mangling has it, so that its TCP window tracking follows.
+	 */
+	if (request && cp->app && cp->app->app) {
+		if (!nfct_seqadj(ct))
+			nfct_seqadj_ext_add(ct);
+		/*
+		 * And room for the expectations of the connections it
+		 * announces: conntrack takes them only from an entry that
+		 * has a helper's extension (its helper may be none).
+		 */
+		if (!nfct_help(ct))
+			nf_ct_helper_ext_add(ct, GFP_ATOMIC);
+	}
 	reply = ct->tuplehash[IP_CT_DIR_REPLY].tuple;
 	if (request) {
 		tuple_addr(&reply.src.u3, orig->af, kvs_conn_daddr(cp));
@@ -151,4 +170,68 @@ void kvs_nfct_forget(struct net *net, const struct kvs_conn *cp)
 	ct = nf_ct_tuplehash_to_ctrack(h);
 	nf_ct_kill(ct);
 	nf_ct_put(ct);
+}
+
+/*
+ * A connection an application helper announced (FTP passive data, @cp,
+ * from the client's any port) while the control connection's packet
+ * @skb carries its conntrack entry: conntrack expects it as related to
+ * that entry, as in-tree.  Its reply is set when its first packet
+ * crosses kvs.
+ */
+void kvs_nfct_expect(struct sk_buff *skb, const struct kvs_conn *cp)
+{
+	const struct kvs_tuple *t = &cp->tuple[KVS_DIR_ORIG].t;
+	struct nf_conntrack_expect *exp;
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct;
+
+	if (!conn_nfct(cp))
+		return;
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct || nf_ct_is_dying(ct))
+		return;
+	exp = nf_ct_expect_alloc(ct);
+	if (!exp)
+		return;
+	nf_ct_expect_init(exp, NF_CT_EXPECT_CLASS_DEFAULT, t->af, &t->src,
+			  &t->dst, t->protocol, t->sport ? &t->sport : NULL,
+			  &t->dport);
+	nf_ct_expect_related(exp, 0);
+	nf_ct_expect_put(exp);
+}
+
+/*
+ * Does conntrack move the sequence numbers of @skb, a packet of @cp,
+ * itself, as it leaves (its entry was told of a resized payload, see
+ * kvs_nfct_resized())?  Then kvs does not (core/app.c).
+ */
+bool kvs_nfct_seq_adjusts(const struct sk_buff *skb, const struct kvs_conn *cp)
+{
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct;
+
+	if (!conn_nfct(cp))
+		return false;
+	ct = nf_ct_get(skb, &ctinfo);
+	return ct && test_bit(IPS_SEQ_ADJUST_BIT, &ct->status) &&
+	       !nf_is_loopback_packet(skb);
+}
+
+/*
+ * A helper resized the payload of @skb, of sequence number @seq, by
+ * @diff bytes: its conntrack entry, if it has room for it, moves the
+ * sequence numbers after it from now on.
+ */
+void kvs_nfct_resized(struct sk_buff *skb, const struct kvs_conn *cp,
+		      __be32 seq, s32 diff)
+{
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct;
+
+	if (!conn_nfct(cp))
+		return;
+	ct = nf_ct_get(skb, &ctinfo);
+	if (ct && nfct_seqadj(ct))
+		nf_ct_seqadj_set(ct, ctinfo, seq, diff);
 }

@@ -29,6 +29,10 @@ void kvs_nfct_request(struct sk_buff *skb, const struct kvs_conn *cp);
 void kvs_nfct_reply(struct sk_buff *skb, const struct kvs_conn *cp);
 int kvs_nfct_tunnel(struct sk_buff *skb, const struct kvs_conn *cp);
 bool kvs_nfct_old(const struct sk_buff *skb);
+void kvs_nfct_expect(struct sk_buff *skb, const struct kvs_conn *cp);
+bool kvs_nfct_seq_adjusts(const struct sk_buff *skb, const struct kvs_conn *cp);
+void kvs_nfct_resized(struct sk_buff *skb, const struct kvs_conn *cp,
+		      __be32 seq, s32 diff);
 void kvs_nfct_forget(struct net *net, const struct kvs_conn *cp);
 
 #endif /* _KVS_NFCT_H */

@@ -75,6 +75,20 @@ static bool tpl_own_port(const struct kvs_service *svc, __be16 dport)
 	return dport == svc->key.port;
 }
 
+/* The FTP control port, whatever ports the FTP helper listens to. */
+#define TPL_FTP_PORT	21
+
+/*
+ * Persistent FTP, as in-tree: the template of a service on port 21 is
+ * keyed, and listed, as the virtual address's port 0, so that the data
+ * connections of the same client, to a persistent port-0 service of the
+ * same address, find it and go to the same real server.
+ */
+static bool tpl_ftp(const struct kvs_service *svc)
+{
+	return svc->key.port == htons(TPL_FTP_PORT);
+}
+
 void kvs_persist_key(const struct kvs_service *svc, const struct kvs_iph *iph,
 		     struct kvs_tpl_key *key)
 {
@@ -91,7 +105,7 @@ void kvs_persist_key(const struct kvs_service *svc, const struct kvs_iph *iph,
 
 	if (tpl_own_port(svc, iph->dport)) {
 		key->vaddr = iph->daddr;
-		key->vport = iph->dport;
+		key->vport = tpl_ftp(svc) ? 0 : iph->dport;
 	} else if (svc->key.fwmark) {
 		key->protocol = IPPROTO_IP;
 		key->vaddr.ip = htonl(svc->key.fwmark);
@@ -252,7 +266,8 @@ int kvs_persist_schedule(struct kvs_service *svc, const struct sk_buff *skb,
 		d = kvs_sched_dest(svc, skb, iph);
 		if (!d)
 			return -ENOENT;
-		t = tpl_new(tbl, &key, d, own_port ? d->port : 0,
+		t = tpl_new(tbl, &key, d,
+			    own_port && !tpl_ftp(svc) ? d->port : 0,
 			    READ_ONCE(svc->timeout), pe, pe_data);
 		/* Another CPU made it first: take that one. */
 		if (IS_ERR(t) && PTR_ERR(t) == -EEXIST)

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The plug-in contract: what a module outside kvs.ko builds on: a
- * scheduler (sched/kvs_*.c), a persistence engine (pe/kvs_pe_*.c) or
- * the xtables match (xt/kvs_xt_ipvs.c), which include this header
- * only: one ops struct registered with the core, and the helpers the
- * in-tree schedulers' counterparts share.  A plug-in reads the service
- * and dest objects of core/service.h and nothing else of the core (the
- * match: a copy of a connection's, struct kvs_xt_conn).
+ * scheduler (sched/kvs_*.c), a persistence engine (pe/kvs_pe_*.c), the
+ * xtables match (xt/kvs_xt_ipvs.c) or an application helper
+ * (app/kvs_*.c), which include this header only: one ops struct
+ * registered with the core, and the helpers the in-tree schedulers'
+ * counterparts share.  A plug-in reads the service and dest objects of
+ * core/service.h and nothing else of the core (the match: a copy of a
+ * connection's, struct kvs_xt_conn; an application helper: the
+ * connection its packet belongs to).
  *
  * Rules: init_service, done_service and update_service run under
  * kvs_net.lock (kvs_dests_locked() reads the dest set there); schedule
@@ -297,5 +299,52 @@ struct kvs_xt_conn {
 
 int kvs_xt_conn(struct net *net, const struct sk_buff *skb, u8 family,
 		struct kvs_xt_conn *xc);
+
+/*
+ * An application helper (ip_vs_app in-tree; app/kvs_ftp.c): a module
+ * registering for a protocol (TCP) and up to KVS_APP_MAX_PORTS virtual
+ * ports.  Every new masquerading connection to one of those ports is
+ * bound to it (core/app.c) and holds a reference on its module; each of
+ * its packets, both ways, is handed to @packet before NAT rewrites the
+ * headers, writable, with the TCP sequence numbers already moved by
+ * what earlier rewrites added or took away.  @packet runs in the data
+ * path under RCU with BHs off, must cope with any bytes at all, and may
+ * change the payload only through kvs_app_mangle(); it never fails the
+ * packet.  Nothing serialises @packet per connection: what it keeps in
+ * the connection (kvs_conn_app.state) it changes with atomic bit
+ * operations.  Unregistering waits for a grace period.
+ */
+#define KVS_APP_MAX_PORTS	8
+
+/* One packet of a connection bound to a helper, as @packet sees it. */
+struct kvs_app_pkt {
+	struct kvs_net *kn;
+	struct sk_buff *skb;		/* linear and writable */
+	struct kvs_conn *cp;
+	const struct kvs_iph *iph;	/* as parsed: before any rewrite */
+	enum kvs_dir dir;
+	unsigned int payload;		/* offset of the TCP payload */
+	int diff;			/* bytes kvs_app_mangle() added */
+	bool mangled;			/* the payload changed */
+};
+
+struct kvs_app {
+	struct list_head list;		/* in the registry, RCU */
+	const char *name;
+	struct module *owner;
+	u8 protocol;
+	unsigned int num_ports;
+	u16 ports[KVS_APP_MAX_PORTS];	/* host order; 0: unused */
+	atomic_t usecnt;		/* connections bound (/proc/net/ip_vs_app) */
+	void (*packet)(struct kvs_app_pkt *p);
+};
+
+int kvs_register_app(struct kvs_app *app);
+void kvs_unregister_app(struct kvs_app *app);
+int kvs_app_mangle(struct kvs_app_pkt *p, unsigned int off, unsigned int len,
+		   const char *buf, unsigned int buf_len);
+int kvs_app_expect(struct kvs_app_pkt *p, const union nf_inet_addr *caddr,
+		   __be16 cport, __be16 vport, __be16 dport);
+void kvs_app_malformed(struct kvs_app_pkt *p);
 
 #endif /* _KVS_PLUGIN_H */

@@ -3,8 +3,9 @@
  * Files under /proc/net, per namespace, in the in-tree formats: ip_vs
  * (services and dests, what prometheus-node-exporter reads), ip_vs_stats
  * and ip_vs_stats_percpu (the namespace's totals and rates), ip_vs_conn
- * (what ipvsadm -L -c reads) and ip_vs_conn_sync; and kvs_stats (what
- * kvs adds: live connections and packets dropped, by reason).
+ * (what ipvsadm -L -c reads), ip_vs_conn_sync and ip_vs_app (the
+ * application helpers); and kvs_stats (what kvs adds: live connections,
+ * packets dropped by reason, malformed commands a helper let through).
  *
  * The line formatters are small functions of their own (kvs_proc_fmt_*)
  * so that KUnit can check them against the in-tree output.
@@ -13,6 +14,7 @@
 #include <linux/seq_file.h>
 #include <net/net_namespace.h>
 
+#include "app.h"
 #include "proc.h"
 #include "sched.h"
 #include "table.h"
@@ -40,6 +42,8 @@ static int kvs_stats_show(struct seq_file *seq, void *v)
 		   kvs_net_has_tables(kn) ? kvs_rht_buckets(&kn->tpls.ht) : 0);
 	for (i = 0; i < KVS_DROP_MAX; i++)
 		seq_printf(seq, "%s %llu\n", drop_names[i], drops[i]);
+	seq_printf(seq, "app_malformed %ld\n",
+		   atomic_long_read(&kn->app_malformed));
 	return 0;
 }
 
@@ -540,7 +544,7 @@ static const struct proc_ops conn_sync_proc_ops = {
 
 static const char *const proc_names[] = {
 	"kvs_stats", "ip_vs", "ip_vs_stats", "ip_vs_stats_percpu",
-	"ip_vs_conn", "ip_vs_conn_sync",
+	"ip_vs_conn", "ip_vs_conn_sync", "ip_vs_app",
 };
 
 static struct proc_dir_entry *proc_create_one(struct kvs_net *kn, int i)
@@ -563,6 +567,9 @@ static struct proc_dir_entry *proc_create_one(struct kvs_net *kn, int i)
 					      ip_vs_stats_percpu_show, NULL);
 	case 4:
 		return proc_create_data(name, 0444, dir, &conn_proc_ops, kn);
+	case 6:
+		return proc_create_net_single(name, 0444, dir,
+					      kvs_app_seq_show, NULL);
 	default:
 		return proc_create_data(name, 0444, dir, &conn_sync_proc_ops,
 					kn);

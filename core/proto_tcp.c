@@ -53,7 +53,13 @@ static const struct tcphdr *tcp_header(const struct sk_buff *skb,
 	return skb_header_pointer(skb, iph->thoff, sizeof(*buf), buf);
 }
 
-/* Only a bare SYN opens a connection; anything else goes to the stack. */
+/*
+ * A SYN without RST opens a connection, as in-tree: with ACK too, so
+ * that a client's SYN+ACK answering an active FTP data connection of a
+ * real server (direct routing: its SYN came from the VIP, not through
+ * here) is scheduled by a persistent port-0 service to that server.
+ * Anything else goes to the stack.
+ */
 static bool tcp_can_schedule(const struct sk_buff *skb,
 			     const struct kvs_iph *iph)
 {
@@ -61,7 +67,7 @@ static bool tcp_can_schedule(const struct sk_buff *skb,
 	struct tcphdr _th;
 
 	th = tcp_header(skb, iph, &_th);
-	return th && th->syn && !th->ack && !th->rst && !th->fin;
+	return th && th->syn && !th->rst;
 }
 
 /* Any segment but a RST (for sloppy_tcp and nat_icmp_send). */

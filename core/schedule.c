@@ -7,6 +7,7 @@
  * schedule_icmp; nothing here calls back up into either.  Data path,
  * under RCU with BHs off.
  */
+#include "app.h"
 #include "sched.h"
 #include "schedule.h"
 
@@ -88,6 +89,7 @@ int kvs_conn_schedule(struct kvs_net *kn, struct kvs_service *svc,
 		      const struct kvs_proto *pp, struct kvs_conn *onep,
 		      struct kvs_conn **cpp)
 {
+	struct kvs_conn_app *ca;
 	struct kvs_template *tpl;
 	struct kvs_dest *dest;
 	struct kvs_tuple t;
@@ -115,13 +117,16 @@ int kvs_conn_schedule(struct kvs_net *kn, struct kvs_service *svc,
 		return 0;
 	}
 
-	cp = kvs_conn_new_ctl(&kn->conns, iph, dest, dport, pp,
-			      pp->timeout(kn, 0), tpl);
+	/* An application helper's port (FTP): bound to it, if it is loaded. */
+	ca = kvs_app_bind(dest, iph);
+	cp = kvs_conn_new_app(&kn->conns, iph, dest, dport, pp,
+			      pp->timeout(kn, 0), tpl, ca, 0);
 	if (!IS_ERR(cp)) {
 		*cpp = cp;
 		kvs_stats_new_conn(dest);
 		return 0;
 	}
+	kvs_conn_app_put(ca);
 	err = PTR_ERR(cp);
 	if (tpl)
 		kvs_persist_put(tpl);

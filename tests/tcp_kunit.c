@@ -751,13 +751,13 @@ static const struct tcp_sched_case tcp_sched_cases[] = {
 	{ "syn", SYN, true, true },
 	{ "syn with ecn (ece, cwr)", SYN | TCPHDR_ECE | TCPHDR_CWR, true, true },
 	{ "syn with push", SYN | PSH, true, true },
-	{ "syn-ack", SYN | ACK, false, true },
+	{ "syn-ack (active FTP)", SYN | ACK, true, true },
 	{ "ack", ACK, false, true },
 	{ "push-ack", PSH | ACK, false, true },
 	{ "fin", FIN, false, true },
 	{ "rst", RST, false, false },
 	{ "syn-rst", SYN | RST, false, false },
-	{ "syn-fin", SYN | FIN, false, true },
+	{ "syn-fin", SYN | FIN, true, true },
 	{ "no flags", 0, false, true },
 };
 

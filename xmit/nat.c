@@ -2,6 +2,8 @@
 /*
  * Masquerading (NAT, ipvsadm -m): requests get the real server as their
  * destination, replies get the virtual service back as their source.
+ * A connection bound to an application helper (FTP) has its payload and
+ * TCP sequence numbers seen to first (core/app.c), both ways.
  */
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
@@ -10,6 +12,7 @@
 #include <net/ipv6.h>
 #include <net/route.h>
 
+#include "../core/app.h"
 #include "../core/netns.h"
 #include "../core/nfct.h"
 #include "../core/packet.h"
@@ -109,6 +112,26 @@ int kvs_nat_rewrite_ipv6(struct sk_buff *skb, const struct kvs_iph *iph,
 	return 0;
 }
 
+/*
+ * A packet of @cp, bound to an application helper, before its headers
+ * are rewritten.  False when it is to be dropped (counted).
+ */
+static bool nat_app(struct kvs_net *kn, struct sk_buff *skb,
+		    struct kvs_conn *cp, const struct kvs_iph *iph,
+		    enum kvs_dir dir, unsigned int hooknum)
+{
+	int err;
+
+	if (likely(!cp->app))
+		return true;
+	err = kvs_app_packet(kn, skb, cp, iph, dir, hooknum);
+	if (!err)
+		return true;
+	kvs_drop_count(kn, err == -EBADMSG ? KVS_DROP_MALFORMED :
+					     KVS_DROP_XMIT);
+	return false;
+}
+
 /* Rewrite a packet of @cp in either family; @src for replies. */
 static int nat_rewrite(struct sk_buff *skb, const struct kvs_iph *iph,
 		       const struct kvs_conn *cp, bool src)
@@ -131,6 +154,8 @@ static unsigned int nat_in(struct kvs_net *kn, struct sk_buff *skb,
 
 	if (forwarded && !kvs_xmit_ttl_ok(skb))
 		goto drop;
+	if (!nat_app(kn, skb, cp, iph, KVS_DIR_ORIG, hooknum))
+		return NF_DROP;
 	if (nat_rewrite(skb, iph, cp, false))
 		goto drop;
 	kvs_nfct_request(skb, cp);
@@ -173,6 +198,8 @@ static unsigned int nat_out(struct kvs_net *kn, struct sk_buff *skb,
 			    struct kvs_conn *cp, const struct kvs_iph *iph,
 			    unsigned int hooknum)
 {
+	if (!nat_app(kn, skb, cp, iph, KVS_DIR_REPLY, hooknum))
+		return NF_DROP;
 	if (nat_rewrite(skb, iph, cp, true) ||
 	    nat_reroute(kn, skb, iph->af, hooknum)) {
 		kvs_drop_count(kn, KVS_DROP_XMIT);
