@@ -84,6 +84,8 @@ struct kvs_conn {
 	 */
 	u8 in_pkts;
 	atomic_t sync_pkts;		/* requests seen, for the sync daemon */
+	/* The end of its life as last synced (core/sync.c), cmpxchg'd. */
+	unsigned long sync_endtime;
 	struct rcu_head rcu;
 };
 
