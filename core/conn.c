@@ -282,6 +282,8 @@ void kvs_conn_init(struct kvs_conn *cp, const struct kvs_iph *iph,
 	cp->tuple[KVS_DIR_REPLY].dir = KVS_DIR_REPLY;
 	cp->dest = dest;
 	cp->proto = proto;
+	/* Never synced: as if it had been with no time left. */
+	cp->sync_endtime = jiffies & ~3UL;
 	cp->flags = (READ_ONCE(dest->conn_flags) & IP_VS_CONN_F_FWD_MASK) |
 		    IP_VS_CONN_F_INACTIVE;
 	/* Until a reply shows up, the client's packets are all we see. */

@@ -128,6 +128,8 @@ struct kvs_conn {
 	struct kvs_template *control;	/* holds a reference */
 	/* Set before the connection is published, then constant. */
 	struct kvs_conn_app *app;	/* an application helper's, or NULL */
+	/* The end of its life as last synced (core/sync.c), cmpxchg'd. */
+	unsigned long sync_endtime;
 	struct rcu_head rcu;
 };
 

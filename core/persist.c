@@ -193,6 +193,8 @@ static struct kvs_template *tpl_new(struct kvs_tpl_table *tbl,
 	tpl->dport = dport;
 	tpl->timeout = timeout;
 	tpl->expires = jiffies + timeout;
+	/* Never synced: as if it had been with no time left. */
+	tpl->sync_endtime = jiffies & ~3UL;
 	refcount_set(&tpl->refcnt, 2);
 	err = rhashtable_lookup_insert_fast(&tbl->ht, &tpl->node, tpl_params);
 	if (err)

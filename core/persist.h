@@ -69,6 +69,9 @@ struct kvs_template {
 	unsigned long flags;		/* KVS_TPL_* bits */
 	unsigned long expires;		/* jiffies, READ_ONCE/WRITE_ONCE */
 	unsigned int timeout;		/* jiffies added on each use */
+	/* For the sync daemon (core/sync.c): sends tried, last end sent. */
+	atomic_t sync_pkts;
+	unsigned long sync_endtime;
 	/* One for the table while hashed, one per connection it controls. */
 	refcount_t refcnt;
 	struct rcu_head rcu;

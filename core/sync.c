@@ -206,17 +206,72 @@ static void sync_add(struct kvs_net *kn, struct sync_daemon *d,
 }
 
 /*
- * Is @cp's state worth sending now?  As in-tree: TCP and SCTP only in
- * established and closing states, at once on a change to a closing
- * one; otherwise at the sync_threshold-th packet and every
- * sync_period packets after it (sync_period 0: only at the threshold).
+ * An entry's sync_endtime is the end of its life as the backups were
+ * last told it (the jiffies of that send plus its timeout then), its
+ * two low bits counting how often that same end was sent again.
+ *
+ * With sync_refresh_period, an entry whose end moved less than that
+ * (or less than half its timeout, at least 10 s, if that is shorter)
+ * since it was sent is not sent again, except sync_retries times, an
+ * eighth of the period apart: a lost message is not the last word.
+ * Then the request count decides, as without it: the threshold-th
+ * request and every period-th after it (a template each time, with a
+ * period); with no period, the threshold-th only, or each time with a
+ * refresh period.  A move to a state sent at once skips all of this.
+ * Returns whether to send; @next is the sync_endtime a send records.
+ */
+bool kvs_sync_due(const struct kvs_sync_due *d, unsigned long now,
+		  unsigned long last, unsigned long *next)
+{
+	unsigned long end = (now + d->timeout) & ~3UL;
+	unsigned long resent = last & 3;
+	long moved, enough;
+
+	*next = end;
+	if (d->at_once)
+		return true;
+	if (d->refresh) {
+		moved = abs((long)(end - last));
+		enough = min_t(long, d->refresh,
+			       max_t(long, d->timeout / 2, 10 * HZ));
+		if (moved < enough) {
+			if (resent >= d->retries)
+				return false;
+			/* last - timeout: when it was sent */
+			if (time_before(now, last - d->timeout + d->refresh / 8))
+				return false;
+			*next = end | (resent + 1);
+		}
+	}
+	if (d->period > 0)
+		return d->tpl || d->pkts % d->period == d->threshold;
+	return d->refresh || d->pkts == d->threshold;
+}
+
+static void due_init(struct kvs_net *kn, struct kvs_sync_due *d,
+		     unsigned long timeout, u32 pkts)
+{
+	memset(d, 0, sizeof(*d));
+	d->threshold = READ_ONCE(kn->sysctl.sync_threshold[0]);
+	d->period = READ_ONCE(kn->sysctl.sync_threshold[1]);
+	d->refresh = max(READ_ONCE(kn->sysctl.sync_refresh_period), 0);
+	d->retries = READ_ONCE(kn->sysctl.sync_retries);
+	d->timeout = timeout;
+	d->pkts = pkts;
+}
+
+/*
+ * Is @cp worth sending now?  TCP and SCTP only in their established and
+ * closing states, at once on a move to a closing one; then as
+ * kvs_sync_due() says.  Of two CPUs deciding at once, one sends, unless
+ * the state moved.
  */
 static bool sync_needed(struct kvs_net *kn, struct kvs_conn *cp, u32 pkts)
 {
 	u8 state = READ_ONCE(cp->state), old = READ_ONCE(cp->sync_state);
-	int threshold = READ_ONCE(kn->sysctl.sync_threshold[0]);
-	int period = READ_ONCE(kn->sysctl.sync_threshold[1]);
-	unsigned long mask = 0, closing = 0;
+	unsigned long mask = 0, closing = 0, last, next;
+	struct kvs_sync_due d;
+	bool moved;
 
 	switch (cp->proto->protocol) {
 	case IPPROTO_TCP:
@@ -234,37 +289,63 @@ static bool sync_needed(struct kvs_net *kn, struct kvs_conn *cp, u32 pkts)
 	}
 	if (mask && !(BIT(state) & mask))
 		return false;
-	if (!(mask && state != old && (BIT(state) & closing))) {
-		if (period > 0 ? pkts % period != threshold : pkts != threshold)
-			return false;
-	}
+	moved = mask && state != old;
+	due_init(kn, &d, cp->proto->timeout(kn, state), pkts);
+	d.at_once = moved && (BIT(state) & closing);
+	last = READ_ONCE(cp->sync_endtime);
+	if (!kvs_sync_due(&d, jiffies, last, &next))
+		return false;
 	WRITE_ONCE(cp->sync_state, state);
-	return true;
+	return cmpxchg(&cp->sync_endtime, last, next) == last || moved;
 }
 
-/* A request of @cp was handled, a master runs somewhere.  RCU held. */
+/* Is @tpl worth sending now?  Each try counts as a request. */
+static bool tpl_sync_needed(struct kvs_net *kn, struct kvs_template *tpl)
+{
+	unsigned long last, next;
+	struct kvs_sync_due d;
+
+	due_init(kn, &d, READ_ONCE(tpl->timeout),
+		 atomic_inc_return(&tpl->sync_pkts));
+	d.tpl = true;
+	last = READ_ONCE(tpl->sync_endtime);
+	if (!kvs_sync_due(&d, jiffies, last, &next))
+		return false;
+	return cmpxchg(&tpl->sync_endtime, last, next) == last;
+}
+
+/*
+ * A request of @cp was handled, a master runs somewhere.  RCU held.
+ * Its template is tried with each request (version 1) or each send of
+ * the connection (version 0), as in-tree; sync_persist_mode sends the
+ * template alone for the connections it controls.
+ */
 void kvs_sync_conn(struct kvs_net *kn, struct kvs_conn *cp)
 {
 	struct kvs_sync_net *sn = sync_net(kn->net);
 	struct kvs_sync_entry e;
 	struct sync_daemon *d;
+	bool sent = false;
 	unsigned int id;
 	u32 pkts;
 
 	d = rcu_dereference(sn->master);
-	if (!d || cp->flags & IP_VS_CONN_F_ONE_PACKET)
-		return;
-	pkts = atomic_inc_return(&cp->sync_pkts);
-	if (!sync_needed(kn, cp, pkts))
+	if (!d)
 		return;
 	id = hash_ptr(cp, 16) % d->n;
-	/* sync_persist_mode: the template alone stands for its connections. */
-	if (!(cp->control && READ_ONCE(kn->sysctl.sync_persist_mode))) {
-		entry_from_conn(kn, cp, &e);
-		sync_add(kn, d, id, &e);
-		atomic_long_inc(&sn->count[SYNC_TX_CONNS]);
+	if (!(cp->flags & IP_VS_CONN_F_ONE_PACKET) &&
+	    !(cp->control && READ_ONCE(kn->sysctl.sync_persist_mode))) {
+		pkts = atomic_inc_return(&cp->sync_pkts);
+		sent = sync_needed(kn, cp, pkts);
+		if (sent) {
+			entry_from_conn(kn, cp, &e);
+			sync_add(kn, d, id, &e);
+			atomic_long_inc(&sn->count[SYNC_TX_CONNS]);
+		}
 	}
-	if (cp->control) {
+	if (!cp->control || !(sent || READ_ONCE(kn->sysctl.sync_version)))
+		return;
+	if (tpl_sync_needed(kn, cp->control)) {
 		entry_from_tpl(cp->control, &e);
 		sync_add(kn, d, id, &e);
 		atomic_long_inc(&sn->count[SYNC_TX_CONNS]);

@@ -109,6 +109,24 @@ bool kvs_sync_get(struct net *net, u32 state, struct kvs_sync_conf *c);
 int kvs_sync_init(void);
 void kvs_sync_exit(void);
 
+/*
+ * What decides whether a master sends an entry now (kvs_sync_due()):
+ * the sysctls, then what the entry holds.
+ */
+struct kvs_sync_due {
+	int threshold;			/* sync_threshold: at that request */
+	int period;			/* sync_period: and every N after it */
+	unsigned long refresh;		/* sync_refresh_period, jiffies */
+	int retries;			/* sync_retries */
+	unsigned long timeout;		/* the entry's, jiffies */
+	u32 pkts;			/* its requests; a template's: tries */
+	bool tpl;
+	bool at_once;			/* it moved to a state sent at once */
+};
+
+bool kvs_sync_due(const struct kvs_sync_due *d, unsigned long now,
+		  unsigned long last, unsigned long *next);
+
 /* Data path: a master runs somewhere, a backup with backup_only. */
 DECLARE_STATIC_KEY_FALSE(kvs_sync_master_key);
 DECLARE_STATIC_KEY_FALSE(kvs_sync_backup_key);

@@ -7,6 +7,8 @@
  * the end, unknown versions and options, another syncid), which must be
  * dropped and counted.  A fuzz pass decodes random and mangled messages
  * held in buffers of exactly their length, so KASAN sees any overread.
+ * And when a master sends an entry: sync_threshold, sync_period,
+ * sync_refresh_period and sync_retries (kvs_sync_due()).
  */
 #include <kunit/test.h>
 #include <linux/random.h>
@@ -664,12 +666,125 @@ static void sync_fuzz_test(struct kunit *test)
 	}
 }
 
+/* ---- when a master sends ---- */
+
+/*
+ * A case of kvs_sync_due(): the sysctls, the entry, and when it was last
+ * sent (@ago_ms before now, with @last_timeout_s or its timeout, @resent
+ * times again; -1: never, just made), with what it must decide.
+ */
+struct due_case {
+	const char *desc;
+	int threshold;
+	int period;
+	unsigned int refresh_ms;
+	int retries;
+	unsigned int timeout_s;
+	u32 pkts;
+	bool tpl;
+	bool at_once;
+	int ago_ms;
+	unsigned int last_timeout_s;
+	unsigned int resent;
+	bool want;
+	unsigned int want_resent;	/* the low bits of @next when sent */
+};
+
+static const struct due_case due_cases[] = {
+	{ "defaults: the third request", 3, 50, 0, 0, 900, 3,
+	  false, false, -1, 0, 0, true, 0 },
+	{ "defaults: not the fourth", 3, 50, 0, 0, 900, 4,
+	  false, false, -1, 0, 0, false, 0 },
+	{ "defaults: the 53rd (period 50)", 3, 50, 0, 0, 900, 53,
+	  false, false, 100, 0, 0, true, 0 },
+	{ "defaults: a template at each try", 3, 50, 0, 0, 300, 4,
+	  true, false, 100, 0, 0, true, 0 },
+	{ "no period: not the 53rd", 3, 0, 0, 0, 900, 53,
+	  false, false, 100, 0, 0, false, 0 },
+	{ "no period: a template at its third try", 3, 0, 0, 0, 300, 3,
+	  true, false, -1, 0, 0, true, 0 },
+	{ "no period: not at its fourth", 3, 0, 0, 0, 300, 4,
+	  true, false, 100, 0, 0, false, 0 },
+	{ "a move to a closing state: at once", 3, 50, 2000, 0, 120, 4,
+	  false, true, 10, 0, 0, true, 0 },
+	{ "refresh 2 s: its end moved 3 s", 3, 0, 2000, 0, 900, 20,
+	  false, false, 3000, 0, 0, true, 0 },
+	{ "refresh 2 s: its end moved 1 s", 3, 0, 2000, 0, 900, 20,
+	  false, false, 1000, 0, 0, false, 0 },
+	{ "refresh 2 s, 2 retries: moved 1 s, a first resend", 3, 0, 2000, 2,
+	  900, 20, false, false, 1000, 0, 0, true, 1 },
+	{ "refresh 2 s, 2 retries: resent twice already", 3, 0, 2000, 2,
+	  900, 20, false, false, 1000, 0, 2, false, 0 },
+	{ "refresh 8 s, 3 retries: sent 0.5 s ago, under an eighth", 3, 0,
+	  8000, 3, 900, 20, false, false, 500, 0, 1, false, 0 },
+	{ "refresh 8 s, 3 retries: sent 1.5 s ago, resent", 3, 0, 8000, 3,
+	  900, 20, false, false, 1500, 0, 1, true, 2 },
+	{ "refresh 8 s: moved past it, the resends start over", 3, 0, 8000,
+	  3, 900, 20, false, false, 9000, 0, 3, true, 0 },
+	{ "refresh 100 s, timeout 30 s: moved 20 s, past half of it", 3, 0,
+	  100000, 0, 30, 20, false, false, 20000, 0, 0, true, 0 },
+	{ "refresh 100 s, timeout 30 s: moved 12 s", 3, 0, 100000, 0, 30, 20,
+	  false, false, 12000, 0, 0, false, 0 },
+	{ "refresh 100 s, timeout 8 s: at least 10 s, moved 9 s", 3, 0,
+	  100000, 0, 8, 20, false, false, 9000, 0, 0, false, 0 },
+	{ "refresh 2 s with period 50: moved 3 s, not its request", 3, 50,
+	  2000, 0, 900, 20, false, false, 3000, 0, 0, false, 0 },
+	{ "refresh 2 s with period 50: moved 3 s, the 53rd request", 3, 50,
+	  2000, 0, 900, 53, false, false, 3000, 0, 0, true, 0 },
+	{ "refresh 2 s with period 50: a template moved 3 s", 3, 50, 2000, 0,
+	  300, 20, true, false, 3000, 0, 0, true, 0 },
+	{ "refresh 2 s: the timeout shrank, its end moved back", 3, 0, 2000,
+	  0, 60, 20, false, false, 500, 900, 0, true, 0 },
+	{ "refresh 2 s: never sent", 3, 0, 2000, 0, 900, 20,
+	  false, false, -1, 0, 0, true, 0 },
+};
+
+static void due_desc(const struct due_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(due, due_cases, due_desc);
+
+static void sync_due_test(struct kunit *test)
+{
+	const struct due_case *c = test->param_value;
+	unsigned long now = 100000UL * HZ, last, next = 0, end;
+	unsigned int last_timeout = c->last_timeout_s ?: c->timeout_s;
+	struct kvs_sync_due d = {
+		.threshold = c->threshold,
+		.period = c->period,
+		.refresh = msecs_to_jiffies(c->refresh_ms),
+		.retries = c->retries,
+		.timeout = c->timeout_s * HZ,
+		.pkts = c->pkts,
+		.tpl = c->tpl,
+		.at_once = c->at_once,
+	};
+	bool got;
+
+	/* Never sent: what a new entry holds, its end now. */
+	last = now & ~3UL;
+	if (c->ago_ms >= 0)
+		last = ((now - msecs_to_jiffies(c->ago_ms) +
+			 last_timeout * HZ) & ~3UL) | c->resent;
+	got = kvs_sync_due(&d, now, last, &next);
+	KUNIT_EXPECT_EQ(test, got, c->want);
+	if (!got)
+		return;
+	/* A send records the entry's new end, and the resends of it. */
+	end = (now + d.timeout) & ~3UL;
+	KUNIT_EXPECT_EQ(test, next & ~3UL, end);
+	KUNIT_EXPECT_EQ(test, next & 3, (unsigned long)c->want_resent);
+}
+
 static struct kunit_case sync_cases[] = {
 	KUNIT_CASE_PARAM(sync_encode_test, enc_gen_params),
 	KUNIT_CASE(sync_encode_limits_test),
 	KUNIT_CASE_PARAM(sync_decode_test, dec_gen_params),
 	KUNIT_CASE(sync_round_trip_test),
 	KUNIT_CASE(sync_fuzz_test),
+	KUNIT_CASE_PARAM(sync_due_test, due_gen_params),
 	{}
 };
 
