@@ -34,17 +34,16 @@
 #include <linux/netlink.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
 
 static u64 rng;
 
@@ -103,9 +102,20 @@ static void end_nest(struct msg *m, struct nlattr *a)
 		a->nla_len = (u16)(m->b + m->len - (u8 *)a);
 }
 
-static void put_u8(struct msg *m, u16 t, u8 v) { put(m, t, &v, 1); }
-static void put_u16(struct msg *m, u16 t, u16 v) { put(m, t, &v, 2); }
-static void put_u32(struct msg *m, u16 t, u32 v) { put(m, t, &v, 4); }
+static void put_u8(struct msg *m, u16 t, u8 v)
+{
+	put(m, t, &v, 1);
+}
+
+static void put_u16(struct msg *m, u16 t, u16 v)
+{
+	put(m, t, &v, 2);
+}
+
+static void put_u32(struct msg *m, u16 t, u32 v)
+{
+	put(m, t, &v, 4);
+}
 
 static void put_str(struct msg *m, u16 t, const char *s)
 {
@@ -118,6 +128,7 @@ static const char *const scheds[] = {
 	"rr", "wrr", "lc", "wlc", "sh", "dh", "mh", "sed", "nq", "none", "",
 	"lblc", "fo", "ovf", "nosuch", "rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr",
 };
+
 static const char *const pes[] = { "", "sip", "nosuch" };
 static const char *const ifnames[] = { "lo", "nosuch0", "", "eth0" };
 
@@ -316,11 +327,35 @@ static int nl_socket(void)
 
 /*
  * Reads until the answer to @want: its errno (0: success or the end of
- * a dump), or -1000 if none came within 30 s (stopping a sync daemon
- * takes in-tree seconds under emulation).  Other messages (dump parts,
- * late answers) are skipped.
+ * a dump), or -1000 if none came within @ms (stopping a sync daemon
+ * takes in-tree seconds under emulation).  Other messages (dump parts)
+ * are skipped, late answers counted (pending_answered()).
  */
-static int nl_answer(int fd, u32 want, u16 *got_family)
+/*
+ * Requests whose answer did not come in time: counted when it comes
+ * (nl_answer() sees it among later messages, or the drain at the end),
+ * so that a slow host changes no tally, nor the digest (a sum).
+ */
+#define MAX_PENDING	64
+static struct { u32 seq; long i; int cmd; } pending[MAX_PENDING];
+static int npending, verbose;
+
+static void count(int kind, int what, int err, long i, int verbose);
+
+static void pending_answered(u32 seq, int err)
+{
+	int k;
+
+	for (k = 0; k < npending; k++) {
+		if (pending[k].seq != seq)
+			continue;
+		count('n', pending[k].cmd, err, pending[k].i, verbose);
+		pending[k] = pending[--npending];
+		return;
+	}
+}
+
+static int nl_answer_within(int fd, u32 want, u16 *got_family, int ms)
 {
 	static u8 buf[65536];
 	struct pollfd p = { .fd = fd, .events = POLLIN };
@@ -329,15 +364,22 @@ static int nl_answer(int fd, u32 want, u16 *got_family)
 		struct nlmsghdr *h;
 		ssize_t n;
 
-		if (poll(&p, 1, 30000) <= 0)
+		if (poll(&p, 1, ms) <= 0)
 			return -1000;
 		n = recv(fd, buf, sizeof(buf), 0);
 		if (n < 0)
 			return errno == ENOBUFS ? -ENOBUFS : -1000;
 		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (u32)n);
 		     h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_seq != want)
+			if (h->nlmsg_seq != want) {
+				if (h->nlmsg_type == NLMSG_ERROR)
+					pending_answered(h->nlmsg_seq,
+							 ((struct nlmsgerr *)
+							  NLMSG_DATA(h))->error);
+				else if (h->nlmsg_type == NLMSG_DONE)
+					pending_answered(h->nlmsg_seq, 0);
 				continue;
+			}
 			if (h->nlmsg_type == NLMSG_ERROR)
 				return ((struct nlmsgerr *)NLMSG_DATA(h))->error;
 			if (h->nlmsg_type == NLMSG_DONE)
@@ -356,6 +398,11 @@ static int nl_answer(int fd, u32 want, u16 *got_family)
 			}
 		}
 	}
+}
+
+static int nl_answer(int fd, u32 want, u16 *got_family)
+{
+	return nl_answer_within(fd, want, got_family, 30000);
 }
 
 static u16 resolve_family(int fd)
@@ -451,7 +498,7 @@ struct tally {
 #define MAX_TALLY	2048
 static struct tally tallies[MAX_TALLY];
 static int ntallies;
-static u64 digest = 14695981039346656037ULL;	/* FNV-1a */
+static u64 digest;
 
 /* The request just made, for -x. */
 static const u8 *last_req;
@@ -459,13 +506,17 @@ static u32 last_len;
 
 static void count(int kind, int what, int err, long i, int verbose)
 {
+	u64 h = 14695981039346656037ULL;	/* FNV-1a of the request's */
+	u32 v[2] = { (u32)i, (u32)kind << 24 ^ (u32)what << 12 ^
+			     (u32)(err & 0xfff) };
 	int t;
-	u32 v = (u32)kind << 24 ^ (u32)what << 12 ^ (u32)(err & 0xfff);
 
-	for (t = 0; t < 4; t++) {
-		digest ^= (v >> (8 * t)) & 0xff;
-		digest *= 1099511628211ULL;
+	for (t = 0; t < 8; t++) {
+		h ^= (v[t / 4] >> (8 * (t % 4))) & 0xff;
+		h *= 1099511628211ULL;
 	}
+	/* A sum: the same whatever order late answers are counted in. */
+	digest += h;
 	if (verbose) {
 		u32 k;
 
@@ -525,7 +576,7 @@ static void sockopt_one(int raw, long i, int verbose)
 
 int main(int argc, char **argv)
 {
-	int fd, dumpfd, raw, verbose = 0;
+	int fd, dumpfd, raw;
 	u32 dump_seq = 0;
 	long i, n, lost = 0;
 	struct msg m;
@@ -595,12 +646,27 @@ int main(int argc, char **argv)
 			continue;
 		}
 		err = nl_answer(fd, seq, NULL);
+		if (err == -1000 && npending < MAX_PENDING) {
+			pending[npending].seq = seq;
+			pending[npending].i = i;
+			pending[npending++].cmd = cmd;
+			continue;
+		}
 		if (err == -1000)
 			lost++;
 		count('n', cmd, err, i, verbose);
 	}
 	if (dump_seq)
 		nl_answer(dumpfd, dump_seq, NULL);
+	/* Late answers: two minutes more for each, else unanswered. */
+	while (npending) {
+		u32 s = pending[0].seq;
+		int e = nl_answer_within(fd, s, NULL, 120000);
+
+		if (e == -1000)
+			lost++;
+		pending_answered(s, e);
+	}
 	for (t = 0; t < ntallies; t++)
 		printf("%s %d errno %d %ld\n", tallies[t].kind == 'n' ? "nl" :
 		       tallies[t].kind == 's' ? "so-set" : "so-get",
