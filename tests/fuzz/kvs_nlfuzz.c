@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef __u8 u8;
@@ -293,6 +294,14 @@ static void garbage(struct msg *m, int depth)
 
 static u16 family;
 static u32 seq;
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
 
 static void genl_start(struct msg *m, u16 type, u8 cmd, u16 flags)
 {
@@ -578,7 +587,7 @@ int main(int argc, char **argv)
 {
 	int fd, dumpfd, raw;
 	u32 dump_seq = 0;
-	long i, n, lost = 0;
+	long i, n, lost = 0, drain_end;
 	struct msg m;
 	int t;
 
@@ -658,10 +667,13 @@ int main(int argc, char **argv)
 	}
 	if (dump_seq)
 		nl_answer(dumpfd, dump_seq, NULL);
-	/* Late answers: two minutes more for each, else unanswered. */
+	/* Late answers: two minutes more in all, else unanswered. */
+	drain_end = now_ms() + 120000;
 	while (npending) {
 		u32 s = pending[0].seq;
-		int e = nl_answer_within(fd, s, NULL, 120000);
+		long left = drain_end - now_ms();
+		int e = left > 0 ? nl_answer_within(fd, s, NULL, (int)left) :
+				   -1000;
 
 		if (e == -1000)
 			lost++;
