@@ -50,7 +50,11 @@ static const struct rhashtable_params conn_params = {
 int kvs_conn_cache_init(void)
 {
 	conn_tab_bits = clamp(conn_tab_bits, 8U, 20U);
-	conn_cache = KMEM_CACHE(kvs_conn, SLAB_HWCACHE_ALIGN);
+	/*
+	 * Packed, not cache-line aligned: at 200 bytes an aligned slot is
+	 * 256, a third more memory a connection for a line touched less.
+	 */
+	conn_cache = KMEM_CACHE(kvs_conn, 0);
 	return conn_cache ? 0 : -ENOMEM;
 }
 
