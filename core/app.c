@@ -23,6 +23,7 @@
 
 #include "app.h"
 #include "nfct.h"
+#include "proc.h"
 
 /* Registered helpers: written under the mutex, read under RCU. */
 static LIST_HEAD(app_list);
@@ -364,20 +365,6 @@ void kvs_app_malformed(struct kvs_app_pkt *p)
 }
 EXPORT_SYMBOL_GPL(kvs_app_malformed);
 
-static const char *app_proto_name(u8 protocol)
-{
-	switch (protocol) {
-	case IPPROTO_TCP:
-		return "TCP";
-	case IPPROTO_UDP:
-		return "UDP";
-	case IPPROTO_SCTP:
-		return "SCTP";
-	default:
-		return "ERR!";
-	}
-}
-
 /*
  * /proc/net/ip_vs_app, as in-tree: one line per helper and port.  The
  * helpers are the same in every namespace here, and so is the count of
@@ -394,7 +381,7 @@ int kvs_app_seq_show(struct seq_file *seq, void *v)
 		for (i = 0; i < app->num_ports; i++)
 			if (app->ports[i])
 				seq_printf(seq, "%-3s  %-7u %-6d %-17s\n",
-					   app_proto_name(app->protocol),
+					   kvs_proc_proto_name(app->protocol),
 					   app->ports[i],
 					   atomic_read(&app->usecnt),
 					   app->name);

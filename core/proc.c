@@ -63,7 +63,7 @@ const char *kvs_proc_fwd_name(u32 conn_flags)
 	}
 }
 
-static const char *proto_name(u16 protocol)
+const char *kvs_proc_proto_name(u16 protocol)
 {
 	switch (protocol) {
 	case IPPROTO_TCP:
@@ -94,11 +94,11 @@ int kvs_proc_fmt_service(char *buf, size_t size,
 			      sched, ops);
 	else if (key->af == AF_INET6)
 		n = scnprintf(buf, size, "%s  [%pI6]:%04X %s ",
-			      proto_name(key->protocol), &key->addr.in6,
+			      kvs_proc_proto_name(key->protocol), &key->addr.in6,
 			      ntohs(key->port), sched);
 	else
 		n = scnprintf(buf, size, "%s  %08X:%04X %s %s ",
-			      proto_name(key->protocol), ntohl(key->addr.ip),
+			      kvs_proc_proto_name(key->protocol), ntohl(key->addr.ip),
 			      ntohs(key->port), sched, ops);
 	if (flags & IP_VS_SVC_F_PERSISTENT)
 		n += scnprintf(buf + n, size - n, "persistent %u %08X",

@@ -19,6 +19,8 @@ int kvs_proc_init(struct kvs_net *kn);
 void kvs_proc_exit(struct kvs_net *kn);
 /* The /proc/net/ip_vs* line formatters (core/proc.c), for KUnit. */
 const char *kvs_proc_fwd_name(u32 conn_flags);
+/* A protocol as in-tree's /proc files name it ("ERR!" if none). */
+const char *kvs_proc_proto_name(u16 protocol);
 int kvs_proc_fmt_service(char *buf, size_t size,
 			 const struct kvs_service_key *key, const char *sched,
 			 u32 flags, unsigned int timeout, __be32 netmask);
