@@ -458,6 +458,25 @@ topo_use() {
 	done
 }
 
+# lan_add BRIDGE...: bridges in this namespace, deleted at the end: the
+# shared segments of a topology of several directors.
+lan_add() {
+	local b
+	for b; do
+		ip link add "$b" type bridge
+		LINKS_MADE+=("$b")
+		ip link set "$b" up
+	done
+}
+
+# lan_port NS IFNAME BRIDGE: a veth from NS's IFNAME (up) to BRIDGE.
+lan_port() {
+	ip link add "$3-$1" type veth peer name "$2" netns "$1"
+	LINKS_MADE+=("$3-$1")
+	ip link set "$3-$1" master "$3" up
+	ip -n "$1" link set "$2" up
+}
+
 # New namespaces skip duplicate address detection, so that IPv6
 # addresses (link-local ones included) are usable at once.
 _netns_add() {

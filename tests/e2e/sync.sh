@@ -28,25 +28,14 @@ topo() {
 	for n in cl d1 d2 ba bb; do
 		_netns_add "$n"
 	done
-	for n in lan inner; do
-		ip link add "$n" type bridge
-		LINKS_MADE+=("$n")
-		ip link set "$n" up
-	done
-	# peer NS IFNAME BRIDGE: a veth from NS's IFNAME to BRIDGE.
-	peer() {
-		ip link add "$3-$1" type veth peer name "$2" netns "$1"
-		LINKS_MADE+=("$3-$1")
-		ip link set "$3-$1" master "$3" up
-		ip -n "$1" link set "$2" up
-	}
-	peer cl eth0 lan
-	peer d1 lan lan
-	peer d2 lan lan
-	peer d1 in inner
-	peer d2 in inner
-	peer ba eth0 inner
-	peer bb eth0 inner
+	lan_add lan inner
+	lan_port cl eth0 lan
+	lan_port d1 lan lan
+	lan_port d2 lan lan
+	lan_port d1 in inner
+	lan_port d2 in inner
+	lan_port ba eth0 inner
+	lan_port bb eth0 inner
 	ip -n cl addr add 10.0.1.2/24 dev eth0
 	ip -n cl addr add 10.0.1.3/24 dev eth0
 	ip -n d1 addr add 10.0.1.11/24 dev lan
