@@ -447,7 +447,7 @@ static void conn_show_addrs(struct seq_file *seq, const struct kvs_conn *cp)
 		   cp->proto->state_name(cp->state));
 }
 
-/* ip_vs_conn_sync adds the origin of each connection: all are local here. */
+/* ip_vs_conn_sync adds the origin: SYNC for what a backup daemon made. */
 static int conn_seq_show(struct seq_file *seq, void *v)
 {
 	struct conn_seq *st = seq->private;

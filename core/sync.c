@@ -466,6 +466,7 @@ static int apply_conn(struct kvs_net *kn, const struct kvs_sync_entry *e,
 	unsigned long timeout;
 	struct kvs_iph iph;
 	struct kvs_tuple t;
+	bool created = false;
 	struct kvs_conn *cp;
 	enum kvs_dir dir;
 
@@ -496,9 +497,12 @@ static int apply_conn(struct kvs_net *kn, const struct kvs_sync_entry *e,
 		if (IS_ERR(cp))
 			return PTR_ERR(cp) == -ENOMEM ? KVS_SYNC_DROP_NOMEM :
 							KVS_SYNC_DROP_ENTRY;
+		created = true;
 	}
 	spin_lock_bh(&cp->lock);
-	cp->flags |= IP_VS_CONN_F_SYNC;
+	/* A connection scheduled here stays LOCAL in ip_vs_conn_sync. */
+	if (created)
+		cp->flags |= IP_VS_CONN_F_SYNC;
 	WRITE_ONCE(cp->state, e->state);
 	cp->sync_state = e->state;
 	kvs_conn_set_active(cp, pp->state_active(e->state));

@@ -121,20 +121,7 @@ keepalived_start() {
 		--bfd_pid="$WORK/$1-bfd.pid"
 }
 
-# A talker: "ID N" every 200 ms until $STOP exists, then "ID end N".  Its
-# waits are bash's read on a FIFO nobody writes: no process per line.
-mkfifo "$WORK/tick"
-cat >"$WORK/talk.sh" <<'EOF'
-id=$1 stop=$2 n=0
-exec 9<>"$3"
-while [ ! -e "$stop" ]; do
-	n=$((n + 1))
-	echo "$id $n"
-	read -r -t 0.2 -u 9 _ || :
-done
-echo "$id end $n"
-read -r -t 3 -u 9 _ || :
-EOF
+talk_init
 
 # conn I FROM: TCP connection I from client address FROM through the VIP.
 conn() {
@@ -284,11 +271,7 @@ done
 sleep 2
 touch "$STOP"
 # complete I: connection I got every line back, up to its end line.
-complete() {
-	local n
-	n=$(sed -n "s/^[AB]-c$1 end \([0-9]*\)$/\1/p" "$WORK/conn$1.log")
-	[[ -n $n ]] && (($(grep -cE "^[AB]-c$1 [0-9]+$" "$WORK/conn$1.log") == n))
-}
+complete() { talk_complete "$WORK/conn$1.log" "c$1"; }
 all_done() {
 	local i
 	for i in $(seq 1 20); do
@@ -303,7 +286,7 @@ for i in $(seq 1 20); do
 		lost=$((lost + 1))
 		log "conn$i: $(tail -n 1 "$WORK/conn$i.log")"
 	}
-	(($(sed -n 's/^\([AB]\)-.*/\1/p' "$WORK/conn$i.log" | sort -u | wc -l) == 1)) || {
+	[[ $(talk_servers "$WORK/conn$i.log") == [AB] ]] || {
 		moved=$((moved + 1))
 		log "conn$i: echoed by both real servers"
 	}

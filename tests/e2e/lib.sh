@@ -783,3 +783,38 @@ backend_gre_csum() {
 		ip -n "$ns" link set dev grec6 up
 	fi
 }
+
+# ---- long-lived connections that talk
+
+# talk_init: $WORK/talk.sh, a talker that prints "ID N" every 200 ms
+# until the file STOP exists, then "ID end N" (bash talk.sh ID STOP
+# FIFO).  Its waits are bash's read on a FIFO nobody writes ($WORK/tick):
+# no process per line.  Behind "socat - TCP:..." to a server that echoes
+# each line with "X-" before it, its log holds what came back.
+talk_init() {
+	mkfifo "$WORK/tick"
+	cat >"$WORK/talk.sh" <<'EOF'
+id=$1 stop=$2 n=0
+exec 9<>"$3"
+while [ ! -e "$stop" ]; do
+	n=$((n + 1))
+	echo "$id $n"
+	read -r -t 0.2 -u 9 _ || :
+done
+echo "$id end $n"
+read -r -t 3 -u 9 _ || :
+EOF
+}
+
+# talk_complete LOG ID: talker ID's echoes in LOG hold every line it
+# sent, up to its end line.
+talk_complete() {
+	local n
+	n=$(sed -n "s/^[A-Z]-$2 end \([0-9]*\)$/\1/p" "$1")
+	[[ -n $n ]] && (($(grep -cE "^[A-Z]-$2 [0-9]+$" "$1") == n))
+}
+
+# talk_servers LOG: the servers (the letters before "-") that echoed.
+talk_servers() {
+	sed -n 's/^\([A-Z]\)-.*/\1/p' "$1" | sort -u | xargs
+}
