@@ -93,13 +93,18 @@ topo() {
 
 # BGP timers: a session's end is seen at once (bird's close or cease), so
 # the hold time only covers a host stalled under emulation; a session that
-# ended is retried within seconds, not bird's default minute.
+# ended is retried within seconds, not bird's default minute.  The router
+# is passive: with both ends connecting, BGP's collision resolution may
+# close a session just established, and the route's nexthops would
+# change under connections not synced yet.
 BGP_TIMERS='hold time 30; keepalive time 10; connect retry time 2;
 	error wait time 1, 5;'
 
 rt_conf() {
 	local n
 	cat <<EOF
+log stderr all;
+debug protocols { states };
 router id 10.0.2.1;
 protocol device { }
 protocol kernel {
@@ -108,6 +113,7 @@ protocol kernel {
 }
 template bgp director {
 	local 10.0.2.1 as 65000;
+	passive on;
 	$BGP_TIMERS
 	ipv4 { import all; export none; };
 }
@@ -120,6 +126,7 @@ EOF
 # dir_conf D: director D announces the VIP while its dummy holds it.
 dir_conf() {
 	cat <<EOF
+log stderr all;
 router id ${DIP[$1]};
 protocol device { }
 protocol direct { ipv4; interface "vip"; }
@@ -202,6 +209,9 @@ done
 for d in "${DIRS[@]}"; do
 	ipvs_up "$d"
 done
+# For the reader of a failure: who resets a connection (the MACs say
+# which director or real server sent it).
+bg_start rst-dump rt tcpdump -l -n -e -i dc 'tcp[tcpflags] & tcp-rst != 0'
 bird_start rt rt_conf
 for d in "${DIRS[@]}"; do
 	bird_start "$d" dir_conf "$d"
@@ -324,7 +334,12 @@ back=$(ns "$most" ipvsadm -L -n --stats --exact | awk -v v="$VIP:80" '$2 == v { 
 log "$most InPkts of $VIP:80 since its return: ${back:-0}"
 expect_cmp "back, $most carries traffic again" "${back:-0}" -gt 0
 
+grep -E 'state changed|State changed|Error|Received' "$WORK/bird-rt.log" | sed 's/^/# bird rt: /' || true
 if ((T_FAIL)); then
+	sed 's/^/# reset seen on dc: /' "$WORK/rst-dump.log"
+	for n in "${DIRS[@]}" "${REALS[@]}"; do
+		echo "# $n: $(ip -n "$n" link show eth0 | awk '/ether/ { print $2 }')"
+	done
 	for d in rt "${DIRS[@]}"; do
 		tail -n 20 "$WORK/bird-$d.log" | sed "s/^/# bird $d: /"
 		ns "$d" ipvsadm -L -n --stats 2>/dev/null | sed "s/^/# $d: /"
