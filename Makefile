@@ -46,6 +46,11 @@ demo:
 check:
 	scripts/check $(if $(KERNEL),--kernel=$(KERNEL))
 
+# The whole e2e suite on the debug test host (KASAN, KFENCE, lockdep,
+# kmemleak; scripts/debug --all), and the injected use-after-free check.
+check-debug:
+	scripts/debug --all
+
 kunit:
 	scripts/kunit
 
@@ -60,4 +65,4 @@ bench:
 deb:
 	scripts/deb
 
-.PHONY: all modules clean kvs-print-kdir deps demo check kunit e2e bench deb e2e-bins
+.PHONY: all modules clean kvs-print-kdir deps demo check check-debug kunit e2e bench deb e2e-bins

@@ -171,6 +171,10 @@ static void service_free_rcu(struct rcu_head *head)
 
 	kvs_stats_destroy(&svc->stats);
 	kfree(svc);
+#ifdef KVS_INJECT_UAF
+	/* Test only (Kbuild): one read of the service just freed. */
+	pr_info("injected use-after-free: service id %u\n", READ_ONCE(svc->id));
+#endif
 }
 
 /*

@@ -4,7 +4,23 @@
 # Which Debian kernel a script means, sourced by scripts/vmrun, e2e, check,
 # demo and style.  A kernel is named by its full version (6.12.117+deb12-amd64)
 # or by a prefix of it (6.12, 6.1): a prefix means the newest installed
-# -amd64 kernel that it starts, at a dot or the end of a number.
+# -amd64 kernel that it starts, at a dot or the end of a number.  "debug"
+# names the debug test host's kernel (scripts/debug-kernel, built on first
+# use), whose version ends in -kvs-debug: its image and modules are under
+# its cache directory's root/ (kvs_kernel_root), its build tree is build/.
+
+kvs_debug_kernel=$(dirname "${BASH_SOURCE[0]}")/../debug-kernel
+
+# kvs_kernel_is_debug WANT: WANT names the debug kernel.
+kvs_kernel_is_debug() {
+	[[ $1 == debug || $1 == *-kvs-debug ]]
+}
+
+# kvs_kernel_debug_dir: the debug kernel's cache directory, built first
+# if need be (its progress on stderr).
+kvs_kernel_debug_dir() {
+	"$kvs_debug_kernel" | tail -n 1
+}
 
 # kvs_kernel_match WANT VERSION...: prints the newest VERSION that WANT
 # names; fails when none does.
@@ -44,7 +60,11 @@ kvs_kernel_headers() {
 
 # kvs_kernel_image WANT: the installed kernel image WANT names.
 kvs_kernel_image() {
-	local all
+	local all d
+	if kvs_kernel_is_debug "$1"; then
+		d=$(kvs_kernel_debug_dir) && cat "$d/kernelrelease"
+		return
+	fi
 	mapfile -t all < <(kvs_kernel_images)
 	kvs_kernel_match "$1" "${all[@]}"
 }
@@ -52,11 +72,39 @@ kvs_kernel_image() {
 # kvs_kernel_header WANT: the installed headers WANT names.
 kvs_kernel_header() {
 	local all
+	if kvs_kernel_is_debug "$1"; then
+		kvs_kernel_image "$1"
+		return
+	fi
 	mapfile -t all < <(kvs_kernel_headers)
 	kvs_kernel_match "$1" "${all[@]}"
 }
 
-# kvs_kernel_short VERSION: 6.12.117+deb12-amd64 -> 6.12
+# kvs_kernel_short VERSION: 6.12.117+deb12-amd64 -> 6.12; the debug
+# kernel -> debug
 kvs_kernel_short() {
-	sed -E 's/^([0-9]+\.[0-9]+).*/\1/' <<<"$1"
+	if kvs_kernel_is_debug "$1"; then
+		echo debug
+	else
+		sed -E 's/^([0-9]+\.[0-9]+).*/\1/' <<<"$1"
+	fi
+}
+
+# kvs_kernel_root VERSION: where the kernel's boot/ and lib/modules/ are:
+# empty (the system's) for Debian's, the cache's root/ for the debug one.
+kvs_kernel_root() {
+	local d
+	if kvs_kernel_is_debug "$1"; then
+		d=$(kvs_kernel_debug_dir) && echo "$d/root"
+	fi
+}
+
+# kvs_kernel_kdir VERSION: the build tree modules for VERSION build against.
+kvs_kernel_kdir() {
+	local d
+	if kvs_kernel_is_debug "$1"; then
+		d=$(kvs_kernel_debug_dir) && echo "$d/build"
+	else
+		echo "/usr/src/linux-headers-$1"
+	fi
 }
