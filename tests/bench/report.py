@@ -289,7 +289,9 @@ def markdown(table, skips, machine):
                  + commit + " on "
                  + machine.get("cpu", "?") + ", " + machine.get("cores", "?")
                  + " cores; guest: Debian 6.1 under " + machine.get("qemu", "QEMU")
-                 + " (TCG, 2 vCPUs); medians of " + machine.get("rounds", "?")
+                 + " (TCG" + (", 2 vCPUs" if machine.get("seconds_plain")
+                              or not machine.get("seconds_icount") else "")
+                 + "); medians of " + machine.get("rounds", "?")
                  + " rounds, ± half their range in % of the median, rounds"
                  " per balancer (no balancer/in-tree/kvs) in the last column;"
                  " every round in tests/bench/results.csv; the whole run took "
@@ -395,7 +397,7 @@ def compare(table, other):
             d = 100 * (max(a, b) / min(a, b) - 1)
             prefix = "vt" if t["row"].startswith("vt-") else "plain"
             worst[prefix] = max(worst.get(prefix, 0), d)
-            lines.append(f"| {t['what']} | {cfg} | {fmt(a)} | {fmt(b)} "
+            lines.append(f"| {t['what']} | {cfg} | {a:,.1f} | {b:,.1f} "
                          f"| {d:.1f}% |")
     text = "\n".join(lines) + "\n"
     for prefix, d in sorted(worst.items()):
