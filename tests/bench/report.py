@@ -3,8 +3,11 @@
 """The benchmark report, from the logs scripts/bench leaves in out/bench/.
 
 Reads every "RESULT balancer row round value" line of bench.log (the
-one boot that ran every balancer), and the "FAILED balancer row round
-reason" lines of rounds that measured nothing; takes the median of each
+plain boot, which ran every balancer) and of icount.log (the boot of
+the per-packet workloads under QEMU's instruction counting, whose rows
+are named vt-ROW: rates in the guest's virtual time), and the "FAILED
+balancer row round reason" lines of rounds that measured nothing; takes
+the median of each
 row's rounds and their spread (half the range, in % of the median), and
 writes results.csv (every round), bench.csv (the medians, spreads, round
 counts and ratios), table.md, bench.png (gnuplot), and prints the table.
@@ -17,7 +20,11 @@ checks, the run was not --quick, the checkout had no uncommitted change
 to tracked files, and every row has all its rounds under every balancer
 that has it (none failed).  Otherwise it says why and exits 1.
 
+With --compare OTHER, also prints how far the medians of this run and
+of the run in OTHER apart lie, per row and balancer: max/min - 1.
+
     report.py OUTDIR [--readme README.md --chart-copy tests/bench/bench.png]
+    report.py OUTDIR --compare OTHER_OUTDIR
 """
 import argparse
 import csv
@@ -32,23 +39,27 @@ CONFIGS = ("none", "intree", "kvs")
 # Row id -> (description, unit, higher is better, the no-balancer row).
 SIZES = {"2": "2 backends", "16": "16 backends"}
 FWDS = {"nat": "NAT", "dr": "DR"}
+# The logs of the boots, and the prefix of their rows' names.
+LOGS = (("icount.log", "vt-"), ("bench.log", ""))
+VT = ", virtual time (icount)"
 
 
 def catalog(params):
     flows = f"{int(params.get('flows', 1000000)):,}"
     cps = f"{int(params.get('cp_services', 10000)):,}"
     rows = []
-    for kind, what, unit, direct in (
-            ("crr", "TCP connections/s (connect, request, reply, close)",
-             "conn/s", "crr-direct"),
-            ("udp", "UDP 64-byte packets/s, one flow", "pkt/s", "udp-direct"),
-            ("bulk", "TCP bulk throughput (iperf3, sh scheduler)", "Mbit/s",
-             "bulk-direct")):
-        for fwd in FWDS:
-            for nb in SIZES:
-                rows.append((f"{kind}-{fwd}-{nb}",
-                             f"{what}, {FWDS[fwd]}, {SIZES[nb]}", unit, True,
-                             direct))
+    for vt, when in (("vt-", VT), ("", "")):
+        for kind, what, unit in (
+                ("crr", "TCP connections/s (connect, request, reply, close)",
+                 "conn/s"),
+                ("udp", "UDP 64-byte packets/s, one flow", "pkt/s"),
+                ("bulk", "TCP bulk throughput (iperf3, sh scheduler)",
+                 "Mbit/s")):
+            for fwd in FWDS:
+                for nb in SIZES:
+                    rows.append((f"{vt}{kind}-{fwd}-{nb}",
+                                 f"{what}, {FWDS[fwd]}, {SIZES[nb]}{when}",
+                                 unit, True, f"{vt}{kind}-direct"))
     for n in ("1", "1000", "10000", "100000"):
         label = f"{int(n):,} service" + ("s" if n != "1" else "")
         rows.append((f"svc-{n}", f"UDP packets/s of one flow, {label}",
@@ -100,25 +111,31 @@ def read_logs(outdir):
     skips = {cfg: {} for cfg in CONFIGS}
     failures = {cfg: {} for cfg in CONFIGS}
     params = {}
-    path = os.path.join(outdir, "bench.log")
-    if not os.path.exists(path):
-        return results, skips, failures, params
-    with open(path, errors="replace") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) == 5 and parts[0] == "RESULT" and parts[1] in results:
-                try:
-                    results[parts[1]].setdefault(parts[2], []).append(float(parts[4]))
-                except ValueError:
+    for name, vt in LOGS:
+        path = os.path.join(outdir, name)
+        if not os.path.exists(path):
+            continue
+        with open(path, errors="replace") as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) >= 3 and parts[0] in ("RESULT", "FAILED", "SKIP"):
+                    parts[2] = vt + parts[2]
+                if (len(parts) == 5 and parts[0] == "RESULT"
+                        and parts[1] in results):
+                    try:
+                        results[parts[1]].setdefault(parts[2], []).append(
+                            float(parts[4]))
+                    except ValueError:
+                        failures[parts[1]].setdefault(parts[2], []).append(
+                            f"round {parts[3]}: value {parts[4]}")
+                elif (len(parts) >= 4 and parts[0] == "FAILED"
+                      and parts[1] in failures):
                     failures[parts[1]].setdefault(parts[2], []).append(
-                        f"round {parts[3]}: value {parts[4]}")
-            elif len(parts) >= 4 and parts[0] == "FAILED" and parts[1] in failures:
-                failures[parts[1]].setdefault(parts[2], []).append(
-                    f"round {parts[3]}: " + " ".join(parts[4:]))
-            elif len(parts) >= 3 and parts[0] == "SKIP" and parts[1] in skips:
-                skips[parts[1]][parts[2]] = " ".join(parts[3:])
-            elif len(parts) == 3 and parts[0] == "PARAM":
-                params[parts[1]] = parts[2]
+                        f"round {parts[3]}: " + " ".join(parts[4:]))
+                elif len(parts) >= 3 and parts[0] == "SKIP" and parts[1] in skips:
+                    skips[parts[1]][parts[2]] = " ".join(parts[3:])
+                elif len(parts) == 3 and parts[0] == "PARAM":
+                    params[parts[1]] = parts[2]
     return results, skips, failures, params
 
 
@@ -126,6 +143,7 @@ def expected_rounds(row, params):
     """How many rounds bench.sh measures of ROW (None: not known)."""
     rounds = int(params.get("rounds", 0)) or None
     cp_rounds = int(params.get("cp_rounds", 0)) or None
+    row = row.removeprefix("vt-")
     if row in ("conn-insert", "conn-mem", "conn-slab", "netns-mem",
                "netns-mem-direct"):
         return 1
@@ -201,7 +219,7 @@ def build(outdir):
         kvs = med["kvs"].get(row)
         none = med["none"].get(direct) if direct else None
         table.append({
-            "row": row, "what": desc, "unit": unit,
+            "row": row, "what": desc, "unit": unit, "direct": direct,
             "better": "higher" if higher else "lower",
             "none": none, "intree": intree, "kvs": kvs,
             "none±%": spr["none"].get(direct) if direct else None,
@@ -271,11 +289,19 @@ def markdown(table, skips, machine):
                  + commit + " on "
                  + machine.get("cpu", "?") + ", " + machine.get("cores", "?")
                  + " cores; guest: Debian 6.1 under " + machine.get("qemu", "QEMU")
-                 + " (TCG, 2 vCPUs); medians of " + machine.get("rounds", "?")
+                 + " (TCG" + (", 2 vCPUs" if machine.get("seconds_plain")
+                              or not machine.get("seconds_icount") else "")
+                 + "); medians of " + machine.get("rounds", "?")
                  + " rounds, ± half their range in % of the median, rounds"
                  " per balancer (no balancer/in-tree/kvs) in the last column;"
                  " every round in tests/bench/results.csv; the whole run took "
                  + machine.get("seconds", "?") + " s.")
+        if machine.get("seconds_icount"):
+            text += (" The rows \"virtual time (icount)\" ran in a boot of"
+                     " their own under -icount " + machine.get("icount", "?")
+                     + " with one vCPU (" + machine["seconds_icount"]
+                     + " s): guest time counts the instructions executed"
+                     " (1 ns per 2^shift), not the host's clock.")
         if machine.get("quick") == "1":
             text += " **Quick run (--quick): one short round, small scales.**"
         if machine.get("note"):
@@ -347,16 +373,53 @@ def update_readme(path, text):
     return True
 
 
+def compare(table, other):
+    """Rows of the two runs' medians and how far apart they lie
+    (max/min - 1, in %), per balancer."""
+    theirs = {t["row"]: t for t in other}
+    lines = ["| workload | balancer | this run | other run | max/min - 1 |",
+             "| --- | --- | ---: | ---: | ---: |"]
+    worst = {}
+    directs = set()
+    for t in table:
+        o = theirs.get(t["row"])
+        if o is None:
+            continue
+        for cfg in CONFIGS:
+            # The no-balancer ceiling is one row for several.
+            if cfg == "none":
+                if t["direct"] in directs:
+                    continue
+                directs.add(t["direct"])
+            a, b = t[cfg], o[cfg]
+            if a is None or b is None or min(a, b) <= 0:
+                continue
+            d = 100 * (max(a, b) / min(a, b) - 1)
+            prefix = "vt" if t["row"].startswith("vt-") else "plain"
+            worst[prefix] = max(worst.get(prefix, 0), d)
+            lines.append(f"| {t['what']} | {cfg} | {a:,.1f} | {b:,.1f} "
+                         f"| {d:.1f}% |")
+    text = "\n".join(lines) + "\n"
+    for prefix, d in sorted(worst.items()):
+        text += f"\nlargest difference, {prefix} rows: {d:.1f}%"
+    return text + "\n"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("outdir")
     ap.add_argument("--readme")
     ap.add_argument("--chart-copy")
+    ap.add_argument("--compare", metavar="OTHER_OUTDIR")
     args = ap.parse_args()
     table, skips, logs = build(args.outdir)
     if not table:
         print("report: no results in", args.outdir, file=sys.stderr)
         return 1
+    if args.compare:
+        other, _, _ = build(args.compare)
+        print(compare(table, other), end="")
+        return 0
     machine = {}
     mpath = os.path.join(args.outdir, "machine.txt")
     if os.path.exists(mpath):
