@@ -783,3 +783,27 @@ backend_gre_csum() {
 		ip -n "$ns" link set dev grec6 up
 	fi
 }
+
+# ---- storms (unload_storm, churn, netns_churn, mem_pressure, sync_fuzz)
+
+# storm_count NAME DEFAULT FULL: a storm's count.  KVS_TEST_NAME if set,
+# else FULL under KVS_TEST_STORM_SCALE=full (issue 18's counts, for the
+# debug test host), else DEFAULT (small enough for make check).
+storm_count() {
+	local var=KVS_TEST_$1
+	if [[ -n ${!var:-} ]]; then
+		echo "${!var}"
+	elif [[ ${KVS_TEST_STORM_SCALE:-} == full ]]; then
+		echo "$3"
+	else
+		echo "$2"
+	fi
+}
+
+# storm_figure NAME WORDS...: the storm's one-line figure, "storm NAME:
+# WORDS", printed as is (not a comment) so that logs can be grepped.
+storm_figure() {
+	local name=$1
+	shift
+	echo "storm $name: $*"
+}
