@@ -807,3 +807,58 @@ storm_figure() {
 	shift
 	echo "storm $name: $*"
 }
+
+# ---- long-lived echo connections (sync, churn)
+
+# echo_conn NAME NS PEER INTERVAL STOP: a TCP connection from NS to the
+# socat address PEER (TCP:ADDR:PORT, an echo server behind it) that sends
+# "NAME 1", "NAME 2", ... every INTERVAL seconds until the file STOP
+# exists, then "NAME end N" (N lines sent) and closes 2 s later.  The
+# echoes land in $WORK/NAME.log, the count sent so far in
+# $WORK/NAME.sent.  The loop forks nothing per line (read -t waits).
+echo_conn() {
+	local name=$1 ns=$2 peer=$3 every=$4 stop=$5
+	bg_start "$name" "$ns" bash -c "exec 3<> <(:)
+		(n=0; while [ ! -e $stop ]; do
+			n=\$((n + 1)); echo $name \$n; echo \$n >$WORK/$name.sent
+			read -r -t $every -u 3 || true
+		done
+		echo $name end \$n; sleep 2) | socat -t 10 - $peer"
+}
+
+# echo_conn_echoed NAME: the numbered lines that came back.
+echo_conn_echoed() {
+	grep -c "^$1 [0-9]" "$WORK/$1.log" || true
+}
+
+# echo_conn_complete NAME: NAME sent its end line and got every line back.
+echo_conn_complete() {
+	local n
+	n=$(awk -v c="$1" '$1 == c && $2 == "end" { print $3 }' "$WORK/$1.log")
+	[[ -n $n ]] && (($(echo_conn_echoed "$1") == n))
+}
+
+_echo_conns_complete() {
+	local c
+	for c; do
+		echo_conn_complete "$c" || return 1
+	done
+}
+
+# echo_conns_lost SECONDS NAME...: once the connections have been told
+# to stop, waits up to SECONDS for all to complete, then prints "LOST
+# LINES_LOST": the connections that did not, and the lines sent but not
+# echoed back; each one lost is logged.
+echo_conns_lost() {
+	local limit=$1 c lost=0 lines=0 sent
+	shift
+	wait_until "$limit" _echo_conns_complete "$@" || true
+	for c; do
+		echo_conn_complete "$c" && continue
+		lost=$((lost + 1))
+		sent=$(cat "$WORK/$c.sent" 2>/dev/null || echo 0)
+		lines=$((lines + sent - $(echo_conn_echoed "$c")))
+		log "$c lost: $sent sent, $(echo_conn_echoed "$c") echoed, last: $(tail -n 1 "$WORK/$c.log")" >&2
+	done
+	echo "$lost $lines"
+}
