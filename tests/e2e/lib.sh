@@ -862,3 +862,21 @@ echo_conns_lost() {
 	done
 	echo "$lost $lines"
 }
+
+# ---- memory defense (defense, mem_pressure)
+
+# defense_modes: "drop_entry drop_packet secure_tcp" as the director's
+# sysctls read.
+defense_modes() {
+	local s out=()
+	for s in drop_entry drop_packet secure_tcp; do
+		out+=("$(on_director sysctl -n "net.ipv4.vs.$s")")
+	done
+	echo "${out[*]}"
+}
+
+# drop_defense: kvs's count of packets drop_packet dropped.
+drop_defense() {
+	# shellcheck disable=SC2016 # awk's fields
+	on_director awk '$1 == "drop_defense" { print $2 }' /proc/net/kvs_stats
+}

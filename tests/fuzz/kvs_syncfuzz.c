@@ -92,25 +92,27 @@ static u32 pick_flags(void)
 	return f;
 }
 
-/* The three addresses and ports: mostly the service's, else random. */
+/* An address and port: mostly @a and @port, else random. */
+static void put_addr(u8 *addr, u8 *p, const struct in_addr *a, u16 port)
+{
+	if (chance(80)) {
+		memcpy(addr, a, 4);
+		memcpy(p, &port, 2);
+	} else {
+		fill(addr, 4);
+		fill(p, 2);
+	}
+}
+
+/* The three addresses and ports: the client's random, the others mostly
+ * the service's and its real server's.
+ */
 static void put_addrs(u8 *c, u8 *v, u8 *d, u8 *cp, u8 *vp, u8 *dp)
 {
 	fill(c, 4);
 	fill(cp, 2);
-	if (chance(80)) {
-		memcpy(v, &vip, 4);
-		memcpy(vp, &vport, 2);
-	} else {
-		fill(v, 4);
-		fill(vp, 2);
-	}
-	if (chance(80)) {
-		memcpy(d, &daddr, 4);
-		memcpy(dp, &dport, 2);
-	} else {
-		fill(d, 4);
-		fill(dp, 2);
-	}
+	put_addr(v, vp, &vip, vport);
+	put_addr(d, dp, &daddr, dport);
 }
 
 /* One version 1 entry at @p, at most @room bytes; returns its size. */
