@@ -8,6 +8,8 @@
 EDITS=$(storm_count CHURN_EDITS 100 500)
 CONNS=$(storm_count CHURN_CONNS 20 20)
 STOP=$WORK/stop
+# Each ten edits put back what they add (the model tracks the rest).
+((EDITS % 10 == 0)) || { not_ok "KVS_TEST_CHURN_EDITS is a multiple of 10 (got $EDITS)"; exit 1; }
 SCHEDS=(rr wrr lc wlc sh sed nq)
 
 topo_up

@@ -868,11 +868,11 @@ echo_conns_lost() {
 # defense_modes: "drop_entry drop_packet secure_tcp" as the director's
 # sysctls read.
 defense_modes() {
-	local s out=()
+	local s vals=()
 	for s in drop_entry drop_packet secure_tcp; do
-		out+=("$(on_director sysctl -n "net.ipv4.vs.$s")")
+		vals+=("$(on_director sysctl -n "net.ipv4.vs.$s")")
 	done
-	echo "${out[*]}"
+	echo "${vals[*]}"
 }
 
 # drop_defense: kvs's count of packets drop_packet dropped.
