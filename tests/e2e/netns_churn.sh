@@ -51,8 +51,11 @@ for ((i = 0; i < NS; i++)); do
 		ip -n "$n" neigh replace "172.17.0.$r" lladdr "02:00:00:00:00:$r" \
 			dev rs nud permanent
 	done
+	# UDP connections last an hour: at full counts the flows of all the
+	# namespaces take longer than the default 300 s.
+	ip netns exec "$n" ipvsadm --set 900 120 3600
 	{
-		for s in "-t 172.16.$i.1:80" "-u 172.16.$i.1:53" "-u 172.16.$i.1:54 -p 600"; do
+		for s in "-t 172.16.$i.1:80" "-u 172.16.$i.1:53" "-u 172.16.$i.1:54 -p 3600"; do
 			echo "-A $s -s rr"
 			for r in 9 10; do
 				echo "-a ${s% -p*} -r 172.17.0.$r -m"
