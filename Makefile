@@ -21,7 +21,8 @@ kvs-print-kdir:
 # Userspace programs the e2e tests copy into the test host (scripts/e2e
 # builds them).  Static, so they run whatever the guest's libc.
 E2E_BIN := out/e2e-bin
-e2e-bins: $(E2E_BIN)/kvs_sockopt_client $(E2E_BIN)/kvs_load $(E2E_BIN)/kvs_nlfuzz
+e2e-bins: $(E2E_BIN)/kvs_sockopt_client $(E2E_BIN)/kvs_load $(E2E_BIN)/kvs_nlfuzz \
+	$(E2E_BIN)/kvs_syncfuzz
 
 $(E2E_BIN)/kvs_sockopt_client: tests/sockopt/kvs_sockopt_client.c
 	@mkdir -p $(@D)
@@ -31,7 +32,11 @@ $(E2E_BIN)/kvs_load: tests/bench/kvs_load.c
 	@mkdir -p $(@D)
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
-$(E2E_BIN)/kvs_nlfuzz: tests/fuzz/kvs_nlfuzz.c
+$(E2E_BIN)/kvs_nlfuzz: tests/fuzz/kvs_nlfuzz.c tests/fuzz/rng.h
+	@mkdir -p $(@D)
+	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(E2E_BIN)/kvs_syncfuzz: tests/fuzz/kvs_syncfuzz.c tests/fuzz/rng.h
 	@mkdir -p $(@D)
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 

@@ -9,11 +9,6 @@ vs=net.ipv4.vs
 topo_up
 start_tcp_sink 8001
 
-# modes: "drop_entry drop_packet secure_tcp" as the sysctls read.
-modes() {
-	echo "$(on_director sysctl -n $vs.drop_entry) $(on_director sysctl -n $vs.drop_packet) $(on_director sysctl -n $vs.secure_tcp)"
-}
-
 # send_udp FIRST N: N datagrams to VIP:53, each from its own client port
 # FIRST, FIRST+1, ...: N new connections.
 # (gawk's /inet/udp/LPORT/HOST/PORT: one process, not one per port.)
@@ -46,11 +41,6 @@ syn_flood() {
 half_open_le() { (($(half_open) <= $1)); }
 udp_conns_ge() { (($(ipvs_stat conns "$VIP:53") >= $1)); }
 
-# drop_defense: kvs's count of packets drop_packet dropped.
-drop_defense() {
-	on_director awk '$1 == "drop_defense" { print $2 }' /proc/net/kvs_stats
-}
-
 for s in amemthresh:1024 am_droprate:10 drop_entry:0 drop_packet:0 \
 	secure_tcp:0 backup_only:0; do
 	expect_eq "${s%:*} defaults to ${s#*:}" "${s#*:}" \
@@ -78,9 +68,9 @@ expect_cmp "40 SYNs leave (nearly) 40 half-open connections" "$n0" -ge 35
 for s in drop_entry drop_packet secure_tcp; do
 	on_director sysctl -qw "$vs.$s=1"
 done
-expect_eq "mode 1 reads 1 while memory is plenty" "1 1 1" "$(modes)"
+expect_eq "mode 1 reads 1 while memory is plenty" "1 1 1" "$(defense_modes)"
 on_director sysctl -qw $vs.amemthresh=2147483647
-expect_eventually "mode 1 reads 2 once memory is below amemthresh" 4 "2 2 2" modes
+expect_eventually "mode 1 reads 2 once memory is below amemthresh" 4 "2 2 2" defense_modes
 
 # drop_packet 2, memory far below amemthresh: amemthresh / (amemthresh -
 # available) is 1, every new connection is dropped.
@@ -97,7 +87,7 @@ expect_eq "drop_packet 2 at rate 1 dropped all 10 new connections" 0 \
 
 on_director sysctl -qw $vs.drop_entry=0
 sleep 1.5
-expect_eq "mode 0 stays 0 while memory is short" "0 2 2" "$(modes)"
+expect_eq "mode 0 stays 0 while memory is short" "0 2 2" "$(defense_modes)"
 # drop_entry 0 while memory is short: a fresh table of half-open
 # connections (port 79; drop_packet off meanwhile, so that they are
 # made) stays whole for 10 s.  At a 1/32 of the table a second, a
@@ -115,7 +105,7 @@ expect_eq "drop_entry 0: the half-open connections stay for 10 s" "$n2" \
 	"$(half_open 79)"
 on_director sysctl -qw $vs.amemthresh=1024
 expect_eventually "mode 2 reads 1 again once memory is above amemthresh" 4 \
-	"0 1 1" modes
+	"0 1 1" defense_modes
 
 # ---- mode 3: always on, drop_packet at 1 in am_droprate
 on_director sysctl -qw $vs.am_droprate=4
@@ -134,7 +124,7 @@ if [[ $KVS_IPVS == kvs ]]; then
 	expect_eq "kvs_stats drop_defense counts the $((40 - c)) drops" \
 		$((d0 + 40 - c)) "$(drop_defense)"
 fi
-expect_eq "mode 3 stays 3 while memory is plenty" "0 3 3" "$(modes)"
+expect_eq "mode 3 stays 3 while memory is plenty" "0 3 3" "$(defense_modes)"
 on_director sysctl -qw $vs.drop_packet=0
 
 # ---- secure_tcp: a client that completes the handshake and says nothing

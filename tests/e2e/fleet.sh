@@ -188,14 +188,13 @@ dests() {
 		'$1 == "TCP" && $3 == "ESTABLISHED" && $5 == v { print $4, $6 }' | sort
 }
 
-# conn I FROM: TCP connection I from client address FROM through the VIP.
-conn() {
-	bg_start "conn$1" cl bash -c "bash $WORK/talk.sh c$1 $STOP $WORK/tick |
-		socat -t 10 - TCP:$VIP:80,bind=$2"
-}
+# conn I FROM: TCP connection I from client address FROM through the
+# VIP, a line every 200 ms until $STOP exists; its real server puts its
+# name before each echo.
+conn() { echo_conn "conn$1" cl "TCP:$VIP:80,bind=$2" 0.2 "$STOP"; }
 
 # answered I: how many echoes connection I got so far.
-answered() { grep -c . "$WORK/conn$1.log" || true; }
+answered() { echo_conn_echoed "conn$1"; }
 
 topo
 for r in "${REALS[@]}"; do
@@ -220,7 +219,6 @@ expect_eventually "the router's route to the VIP goes through the 3 directors" \
 	60 3 nexthops
 ip -n rt route show "$VIP/32" | sed 's/^/# rt: /'
 
-talk_init
 for ((i = 1; i <= NCONN; i++)); do
 	conn "$i" "${CLIENTS[(i - 1) % 4]}"
 done
@@ -311,20 +309,20 @@ touch "$STOP"
 all_done() {
 	local i
 	for ((i = 1; i <= NCONN; i++)); do
-		talk_complete "$WORK/conn$i.log" "c$i" || return 1
+		echo_conn_complete "conn$i" || return 1
 	done
 }
 wait_until 60 all_done || true
 lost=0
 moved=0
 for ((i = 1; i <= NCONN; i++)); do
-	talk_complete "$WORK/conn$i.log" "c$i" || {
+	echo_conn_complete "conn$i" || {
 		lost=$((lost + 1))
 		log "conn$i: $(tail -n 1 "$WORK/conn$i.log")"
 	}
-	[[ $(talk_servers "$WORK/conn$i.log") == [ABC] ]] || {
+	[[ $(echo_conn_servers "conn$i") == [ABC] ]] || {
 		moved=$((moved + 1))
-		log "conn$i: echoed by $(talk_servers "$WORK/conn$i.log")"
+		log "conn$i: echoed by $(echo_conn_servers "conn$i")"
 	}
 done
 expect_eq "TCP connections lost over the stop and the return" 0 "$lost"

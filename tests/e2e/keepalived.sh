@@ -121,19 +121,13 @@ keepalived_start() {
 		--bfd_pid="$WORK/$1-bfd.pid"
 }
 
-talk_init
-
-# conn I FROM: TCP connection I from client address FROM through the VIP.
-conn() {
-	bg_start "conn$1" cl bash -c "bash $WORK/talk.sh c$1 $STOP $WORK/tick |
-		socat -t 10 - TCP:$VIP:80,bind=$2"
-}
+# conn I FROM: TCP connection I from client address FROM through the
+# VIP, a line every 200 ms until $STOP exists; its real server puts its
+# name before each echo.
+conn() { echo_conn "conn$1" cl "TCP:$VIP:80,bind=$2" 0.2 "$STOP"; }
 
 # flow K: UDP flow K from 10.0.1.2:700K; each datagram answered A or B.
-flow() {
-	bg_start "flow$1" cl bash -c "bash $WORK/talk.sh u$1 $STOP $WORK/tick |
-		socat -t 5 - UDP:$VIP:9000,bind=10.0.1.2:700$1"
-}
+flow() { echo_conn "flow$1" cl "UDP:$VIP:9000,bind=10.0.1.2:700$1" 0.2 "$STOP"; }
 
 # served_by FROM: the real server (A or B) a new connection from FROM
 # reaches, from its echo.
@@ -144,7 +138,7 @@ served_by() {
 
 # first_echo I: connection I got an echo; prints its real server.
 first_echo() {
-	sed -n "s/^\([AB]\)-c$1 [0-9]*$/\1/p" "$WORK/conn$1.log" | head -n 1 | grep .
+	sed -n "s/^\([AB]\)-conn$1 [0-9]*$/\1/p" "$WORK/conn$1.log" | head -n 1 | grep .
 }
 
 # synced D PROTO PORT STATE: entries of VIP:PORT in STATE on director D.
@@ -271,7 +265,7 @@ done
 sleep 2
 touch "$STOP"
 # complete I: connection I got every line back, up to its end line.
-complete() { talk_complete "$WORK/conn$1.log" "c$1"; }
+complete() { echo_conn_complete "conn$1"; }
 all_done() {
 	local i
 	for i in $(seq 1 20); do
@@ -286,7 +280,7 @@ for i in $(seq 1 20); do
 		lost=$((lost + 1))
 		log "conn$i: $(tail -n 1 "$WORK/conn$i.log")"
 	}
-	[[ $(talk_servers "$WORK/conn$i.log") == [AB] ]] || {
+	[[ $(echo_conn_servers "conn$i") == [AB] ]] || {
 		moved=$((moved + 1))
 		log "conn$i: echoed by both real servers"
 	}

@@ -784,37 +784,106 @@ backend_gre_csum() {
 	fi
 }
 
-# ---- long-lived connections that talk
+# ---- storms (unload_storm, churn, netns_churn, mem_pressure, sync_fuzz)
 
-# talk_init: $WORK/talk.sh, a talker that prints "ID N" every 200 ms
-# until the file STOP exists, then "ID end N" (bash talk.sh ID STOP
-# FIFO).  Its waits are bash's read on a FIFO nobody writes ($WORK/tick):
-# no process per line.  Behind "socat - TCP:..." to a server that echoes
-# each line with "X-" before it, its log holds what came back.
-talk_init() {
-	mkfifo "$WORK/tick"
-	cat >"$WORK/talk.sh" <<'EOF'
-id=$1 stop=$2 n=0
-exec 9<>"$3"
-while [ ! -e "$stop" ]; do
-	n=$((n + 1))
-	echo "$id $n"
-	read -r -t 0.2 -u 9 _ || :
-done
-echo "$id end $n"
-read -r -t 3 -u 9 _ || :
-EOF
+# storm_count NAME DEFAULT FULL: a storm's count.  KVS_TEST_NAME if set,
+# else FULL under KVS_TEST_STORM_SCALE=full (issue 18's counts, for the
+# debug test host), else DEFAULT (small enough for make check).
+storm_count() {
+	local var=KVS_TEST_$1
+	if [[ -n ${!var:-} ]]; then
+		echo "${!var}"
+	elif [[ ${KVS_TEST_STORM_SCALE:-} == full ]]; then
+		echo "$3"
+	else
+		echo "$2"
+	fi
 }
 
-# talk_complete LOG ID: talker ID's echoes in LOG hold every line it
-# sent, up to its end line.
-talk_complete() {
+# storm_figure NAME WORDS...: the storm's one-line figure, "storm NAME:
+# WORDS", printed as is (not a comment) so that logs can be grepped.
+storm_figure() {
+	local name=$1
+	shift
+	echo "storm $name: $*"
+}
+
+# ---- long-lived echo connections (sync, churn, keepalived, fleet)
+
+# echo_conn NAME NS PEER INTERVAL STOP: a connection from NS to the
+# socat address PEER (TCP:ADDR:PORT[,bind=...], an echo server behind it)
+# that sends "NAME 1", "NAME 2", ... every INTERVAL seconds until the file
+# STOP exists, then "NAME end N" (N lines sent) and closes 2 s later.  The
+# echoes land in $WORK/NAME.log, the count sent so far in
+# $WORK/NAME.sent.  The loop forks nothing per line (read -t waits).  A
+# server may put its name, a capital letter and "-", before each line it
+# echoes ("A-NAME 3"): echo_conn_servers lists who answered.
+echo_conn() {
+	local name=$1 ns=$2 peer=$3 every=$4 stop=$5
+	bg_start "$name" "$ns" bash -c "exec 3<> <(:)
+		(n=0; while [ ! -e $stop ]; do
+			n=\$((n + 1)); echo $name \$n; echo \$n >$WORK/$name.sent
+			read -r -t $every -u 3 || true
+		done
+		echo $name end \$n; sleep 2) | socat -t 10 - $peer"
+}
+
+# echo_conn_echoed NAME: the numbered lines that came back.
+echo_conn_echoed() {
+	grep -cE "^([A-Z]-)?$1 [0-9]" "$WORK/$1.log" || true
+}
+
+# echo_conn_servers NAME: the servers that put their names on its echoes.
+echo_conn_servers() {
+	sed -n "s/^\([A-Z]\)-$1 .*/\1/p" "$WORK/$1.log" | sort -u | xargs
+}
+
+# echo_conn_complete NAME: NAME sent its end line and got every line back.
+echo_conn_complete() {
 	local n
-	n=$(sed -n "s/^[A-Z]-$2 end \([0-9]*\)$/\1/p" "$1")
-	[[ -n $n ]] && (($(grep -cE "^[A-Z]-$2 [0-9]+$" "$1") == n))
+	n=$(awk -v c="$1" '{ sub(/^[A-Z]-/, "", $1) } $1 == c && $2 == "end" { print $3 }' "$WORK/$1.log")
+	[[ -n $n ]] && (($(echo_conn_echoed "$1") == n))
 }
 
-# talk_servers LOG: the servers (the letters before "-") that echoed.
-talk_servers() {
-	sed -n 's/^\([A-Z]\)-.*/\1/p' "$1" | sort -u | xargs
+_echo_conns_complete() {
+	local c
+	for c; do
+		echo_conn_complete "$c" || return 1
+	done
+}
+
+# echo_conns_lost SECONDS NAME...: once the connections have been told
+# to stop, waits up to SECONDS for all to complete, then prints "LOST
+# LINES_LOST": the connections that did not, and the lines sent but not
+# echoed back; each one lost is logged.
+echo_conns_lost() {
+	local limit=$1 c lost=0 lines=0 sent
+	shift
+	wait_until "$limit" _echo_conns_complete "$@" || true
+	for c; do
+		echo_conn_complete "$c" && continue
+		lost=$((lost + 1))
+		sent=$(cat "$WORK/$c.sent" 2>/dev/null || echo 0)
+		lines=$((lines + sent - $(echo_conn_echoed "$c")))
+		log "$c lost: $sent sent, $(echo_conn_echoed "$c") echoed, last: $(tail -n 1 "$WORK/$c.log")" >&2
+	done
+	echo "$lost $lines"
+}
+
+# ---- memory defense (defense, mem_pressure)
+
+# defense_modes: "drop_entry drop_packet secure_tcp" as the director's
+# sysctls read.
+defense_modes() {
+	local s vals=()
+	for s in drop_entry drop_packet secure_tcp; do
+		vals+=("$(on_director sysctl -n "net.ipv4.vs.$s")")
+	done
+	echo "${vals[*]}"
+}
+
+# drop_defense: kvs's count of packets drop_packet dropped.
+drop_defense() {
+	# shellcheck disable=SC2016 # awk's fields
+	on_director awk '$1 == "drop_defense" { print $2 }' /proc/net/kvs_stats
 }

@@ -65,11 +65,9 @@ services() {
 }
 
 # conn I: connection I sends a numbered line every 0.5 s until $STOP
-# exists, then "cI end N"; its log has the echoes.
+# exists (lib.sh's echo_conn).
 conn() {
-	bg_start "conn$1" cl bash -c "(n=0; while [ ! -e $STOP ]; do
-		n=\$((n + 1)); echo c$1 \$n; sleep 0.5; done
-		echo c$1 end \$n; sleep 2) | socat -t 10 - TCP:$VIP:80"
+	echo_conn "conn$1" cl "TCP:$VIP:80" 0.5 "$STOP"
 }
 
 # synced D PORT STATE: connections to VIP:PORT in STATE on director D.
@@ -136,23 +134,7 @@ before=$(ns d2 ipvsadm -L -n --stats --exact | awk -v v="$VIP:80" '$2 == v { pri
 # Some lines through d2, then every connection ends.
 sleep 5
 touch "$STOP"
-# complete I: connection I got every line back, up to its end line.
-complete() {
-	local n
-	n=$(awk -v c="c$1" '$1 == c && $2 == "end" { print $3 }' "$WORK/conn$1.log")
-	[[ -n $n ]] && (($(grep -c "^c$1 [0-9]" "$WORK/conn$1.log") == n))
-}
-all_done() {
-	local i
-	for i in $(seq 1 20); do
-		complete "$i" || return 1
-	done
-}
-wait_until 60 all_done || true
-lost=0
-for i in $(seq 1 20); do
-	complete "$i" || { lost=$((lost + 1)); log "conn$i: $(tail -n 1 "$WORK/conn$i.log")"; }
-done
+read -r lost _ < <(echo_conns_lost 60 $(seq -f 'conn%g' 1 20))
 expect_eq "connections lost in the failover" 0 "$lost"
 after=$(ns d2 ipvsadm -L -n --stats --exact | awk -v v="$VIP:80" '$2 == v { print $4 }')
 log "d2 InPkts of $VIP:80: $before before the failover, $after after"

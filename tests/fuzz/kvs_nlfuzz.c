@@ -41,31 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
-typedef __u8 u8;
-typedef __u16 u16;
-typedef __u32 u32;
-typedef __u64 u64;
-
-static u64 rng;
-
-/* xorshift64*: small, and the same sequence on every machine. */
-static u64 rnd(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 2685821657736338717ULL;
-}
-
-static u32 below(u32 n)
-{
-	return n ? (u32)(rnd() % n) : 0;
-}
-
-static int chance(u32 percent)
-{
-	return below(100) < percent;
-}
+#include "rng.h"
 
 #define BUF_SIZE	4096
 
@@ -597,7 +573,7 @@ int main(int argc, char **argv)
 	}
 	if (argc > 3)
 		verbose = !strcmp(argv[3], "-v") ? 1 : !strcmp(argv[3], "-x") ? 2 : 0;
-	rng = strtoull(argv[1], NULL, 0) * 0x9e3779b97f4a7c15ULL | 1;
+	rnd_seed(argv[1]);
 	n = strtol(argv[2], NULL, 0);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	fd = nl_socket();
