@@ -23,7 +23,7 @@ bg_start tcp "$NS_CLIENT" bash -c "while :; do
 	curl -s --max-time 1 http://$VIP/ || echo fail
 done"
 bg_start udp "$NS_CLIENT" bash -c "while :; do
-	r=\$(echo x | socat -t 1 -T 1 - UDP:$VIP:53 2>/dev/null)
+	r=\$(echo x | socat -t 2 -T 2 - UDP:$VIP:53 2>/dev/null)
 	echo \${r:-fail}
 done"
 loops=("${BG_PIDS[@]: -2}")
@@ -42,8 +42,8 @@ for ((c = 1; c <= CYCLES; c++)); do
 		nat_service -t "$VIP:80" 8000 && nat_service -u "$VIP:53" 9000 ||
 			cf="configure"
 	fi
-	[[ -n $cf ]] || wait_until 20 grows tcp "$tcp0" || cf="no TCP answer"
-	[[ -n $cf ]] || wait_until 20 grows udp "$udp0" || cf="no UDP answer"
+	[[ -n $cf ]] || wait_until 60 grows tcp "$tcp0" || cf="no TCP answer"
+	[[ -n $cf ]] || wait_until 60 grows udp "$udp0" || cf="no UDP answer"
 	# Traffic keeps running through the flush and the unload.
 	on_director ipvsadm -C || cf="${cf:+$cf, }ipvsadm -C"
 	rmmod "$rr" "$core" || cf="${cf:+$cf, }rmmod $rr $core"
