@@ -70,6 +70,13 @@ topo() {
 	done
 	ip -n cl route add default via 10.0.1.1
 	ip -n rt addr add 10.0.1.1/24 dev lan
+	# As a production router: fq on its links, a smaller MTU toward the
+	# clients than inside, conntrack dropping what it finds invalid.
+	ip -n rt link set lan mtu 1400
+	ip -n cl link set eth0 mtu 1400
+	tc -n rt qdisc replace dev lan root fq
+	tc -n rt qdisc replace dev dc root fq
+	ns rt iptables -A FORWARD -m conntrack --ctstate INVALID -j DROP
 	ip -n rt addr add 10.0.2.1/24 dev dc
 	# Layer-4 hashing, so that one client's connections spread.
 	ns rt sysctl -qw net.ipv4.ip_forward=1 \
@@ -188,6 +195,14 @@ dests() {
 		'$1 == "TCP" && $3 == "ESTABLISHED" && $5 == v { print $4, $6 }' | sort
 }
 
+# inpkts D...: the InPkts of VIP:80 summed over directors D.
+inpkts() {
+	local d
+	for d; do
+		ns "$d" ipvsadm -L -n --stats --exact | awk -v v="$VIP:80" '$2 == v { print $4 }'
+	done | awk '{ s += $1 } END { print s + 0 }'
+}
+
 # conn I FROM: TCP connection I from client address FROM through the
 # VIP, a line every 200 ms until $STOP exists; its real server puts its
 # name before each echo.
@@ -262,9 +277,7 @@ others=()
 for d in "${DIRS[@]}"; do
 	[[ $d == "$most" ]] || others+=("$d")
 done
-before=$(for d in "${others[@]}"; do
-	ns "$d" ipvsadm -L -n --stats --exact | awk -v v="$VIP:80" '$2 == v { print $4 }'
-done | awk '{ s += $1 } END { print s + 0 }')
+before=$(inpkts "${others[@]}")
 log "$most is stopped"
 kill -TERM "$(cat "$WORK/$most.bird.pid")"
 expect_eventually "BGP withdrew $most: the route goes through 2 directors" \
@@ -284,9 +297,7 @@ for ((i = 1; i <= NCONN; i++)); do
 	}
 done
 expect_eq "connections answered through the 2 directors left" 0 "$stalled"
-after=$(for d in "${others[@]}"; do
-	ns "$d" ipvsadm -L -n --stats --exact | awk -v v="$VIP:80" '$2 == v { print $4 }'
-done | awk '{ s += $1 } END { print s + 0 }')
+after=$(inpkts "${others[@]}")
 expect_cmp "the other directors' InPkts grew by the traffic $most carried" \
 	"$((after - before))" -gt 100
 
@@ -328,7 +339,7 @@ done
 expect_eq "TCP connections lost over the stop and the return" 0 "$lost"
 expect_eq "TCP connections that changed real server" 0 "$moved"
 # Traffic reached $most again after its return.
-back=$(ns "$most" ipvsadm -L -n --stats --exact | awk -v v="$VIP:80" '$2 == v { print $4 }')
+back=$(inpkts "$most")
 log "$most InPkts of $VIP:80 since its return: ${back:-0}"
 expect_cmp "back, $most carries traffic again" "${back:-0}" -gt 0
 
