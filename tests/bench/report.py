@@ -28,6 +28,7 @@ of the run in OTHER apart lie, per row and balancer: max/min - 1.
 """
 import argparse
 import csv
+import math
 import os
 import shutil
 import statistics
@@ -42,6 +43,11 @@ FWDS = {"nat": "NAT", "dr": "DR"}
 # The logs of the boots, and the prefix of their rows' names.
 LOGS = (("icount.log", "vt-"), ("bench.log", ""))
 VT = ", virtual time (icount)"
+
+
+def services(n):
+    """ "1 service", "1,000 services"."""
+    return f"{int(n):,} service" + ("s" if n != "1" else "")
 
 
 def catalog(params):
@@ -61,16 +67,16 @@ def catalog(params):
                                  f"{what}, {FWDS[fwd]}, {SIZES[nb]}{when}",
                                  unit, True, f"{vt}{kind}-direct"))
     for n in ("1", "1000", "10000", "100000"):
-        label = f"{int(n):,} service" + ("s" if n != "1" else "")
+        label = services(n)
         rows.append((f"svc-{n}", f"UDP packets/s of one flow, {label}",
                      "pkt/s", True, "udp-direct"))
     for n in ("1", "1000", "10000", "100000"):
-        label = f"{int(n):,} service" + ("s" if n != "1" else "")
+        label = services(n)
         rows.append((f"svcnew-{n}",
                      f"new UDP flows/s (one packet each), {label}",
                      "flow/s", True, "newflow-direct"))
     for n in ("1", "1000", "100000"):
-        label = f"{int(n):,} service" + ("s" if n != "1" else "")
+        label = services(n)
         rows.append((f"svcidle-{n}",
                      f"kernel CPU with no traffic (estimators, gc), {label}",
                      "%", False, None))
@@ -310,11 +316,53 @@ def markdown(table, skips, machine):
     return text
 
 
-def chart(table, outdir):
-    """Grouped bars: kvs against in-tree and no balancer, > 1 is kvs better."""
+def label(row, params):
+    """ROW's short name on the chart, in words: "UDP pps, NAT, 2 backends",
+    "restore (kernel time)"."""
+    row = row.removeprefix("vt-")
+    kind, _, rest = row.partition("-")
+    if kind in ("crr", "udp", "bulk"):
+        fwd, nb = rest.split("-")
+        what = {"crr": "TCP CRR", "udp": "UDP pps", "bulk": "TCP bulk"}[kind]
+        return f"{what}, {FWDS[fwd]}, {SIZES[nb]}"
+    if kind in ("svc", "svcnew", "svcidle"):
+        what = {"svc": "UDP pps", "svcnew": "new flows/s",
+                "svcidle": "idle CPU"}[kind]
+        return f"{what}, {services(rest)}"
+    flows = f"{int(params.get('flows', 1000000)):,}"
+    netns = f"{int(params.get('netns', 1000)):,}"
+    return {
+        "conn-insert": f"new flows/s, {flows} conns",
+        "conn-lookup": f"UDP pps, {flows} conns",
+        "conn-mem": "memory per conn",
+        "conn-slab": "slab per conn",
+        "netns-mem": f"memory per netns, {netns} netns",
+        "netns-idle": f"idle CPU, {netns} netns",
+    }.get(row, row.removeprefix("cp-").replace("-sys", " (kernel time)"))
+
+
+def group(row, params):
+    """The title of the chart's group of ROW."""
+    kind = row.removeprefix("vt-").split("-")[0]
+    if kind in ("crr", "udp", "bulk"):
+        return ("Per packet, virtual time (icount)" if row.startswith("vt-")
+                else "Per packet")
+    if kind.startswith("svc"):
+        return "Services"
+    if kind == "conn":
+        return "Connection table"
+    if kind == "netns":
+        return "Namespaces"
+    cps = f"{int(params.get('cp_services', 10000)):,}"
+    return f"Control plane (ipvsadm), {cps} services"
+
+
+def chart(table, outdir, params):
+    """Bars of kvs against in-tree and no balancer (> 1: kvs better) with
+    the rounds' spread, grouped by workload."""
     data = os.path.join(outdir, "chart.dat")
     png = os.path.join(outdir, "bench.png")
-    points = []
+    groups = {}
     for t in table:
         r1, r2 = t["kvs/intree"], t["kvs/none"]
         if r1 is None and r2 is None:
@@ -322,31 +370,77 @@ def chart(table, outdir):
         if t["better"] == "lower":
             r1 = 1 / r1 if r1 else None
             r2 = 1 / r2 if r2 else None
-        points.append((t["row"], r1, r2))
-    if not points or not shutil.which("gnuplot"):
+        bars = []
+        for r, other in ((r1, "intree"), (r2, "none")):
+            s1, s2 = t["kvs±%"], t[other + "±%"]
+            # The ratio's spread: both spreads, in % of the ratio.
+            err = r * (s1 + s2) / 100 if r and None not in (s1, s2) else None
+            bars.append((r, err))
+        groups.setdefault(group(t["row"], params), []).append(
+            (label(t["row"], params), bars))
+    if not groups or not shutil.which("gnuplot"):
         return None
-    n = len(points)
+    series = 2 if any(b[1][0] for g in groups.values() for _, b in g) else 1
+    # Two panels, one above the other, if one would be too wide to read:
+    # the break at the group boundary closest to half the bars.
+    sizes = [len(rows) + 1 for rows in groups.values()]
+    cut = len(sizes)
+    if sum(sizes) > 30:
+        cut = min(range(1, len(sizes)),
+                  key=lambda c: abs(2 * sum(sizes[:c]) - sum(sizes)))
+    slots = max(sum(sizes[:cut]), sum(sizes[cut:]))
+    panels = [[], []]
     with open(data, "w") as f:
-        for row, r1, r2 in points:
-            f.write(f'"{row}" {r1 or 0:.3f} {r2 or 0:.3f}\n')
-    series = "'%s' using 2:xtic(1) title 'kvs vs in-tree'" % data
-    if any(r2 for _, _, r2 in points):
-        series += ", '' using 3 title 'kvs vs no balancer'"
+        for i, (title, rows) in enumerate(groups.items()):
+            for name, bars in rows:
+                f.write(f'"{name}"' + "".join(
+                    f" {'NaN' if r is None else f'{r:.3f}'}"
+                    f" {'NaN' if e is None else f'{e:.3f}'}"
+                    for r, e in bars) + "\n")
+            f.write("\n\n")
+            plots = panels[i >= cut]
+            plots.append(f'newhistogram "{title}" lt 1')
+            for k, (color, what) in enumerate(
+                    (("#9400d3", "kvs vs in-tree"),
+                     ("#009e73", "kvs vs no balancer"))[:series]):
+                using = f"{2 + 2 * k}:{3 + 2 * k}"
+                if not any(b[k][0] for _, b in rows):
+                    # Holds the bar's place: histograms want a valid point.
+                    using, color = "(0):(0)", "#ff000000"
+                using += ":xtic(1)" if k == 0 else ""
+                key = f"title '{what}'" if i == 0 else "notitle"
+                plots.append(f"'{data}' index {i} using {using}"
+                             f" lc rgb '{color}' {key}")
+    # The y axis up to the highest error bar, but not so far that the
+    # bars are squeezed: a longer one runs into the top of the frame.
+    ends = [(r, r + (e or 0)) for rows in groups.values()
+            for _, bars in rows for r, e in bars if r]
+    top = max([r for r, _ in ends] or [1])
+    top = max(1.2 * top, min(1.6 * top, max([e for _, e in ends] or [1])))
+    top = math.ceil(2 * top) / 2
+    panels = [p for p in panels if p]
+    width = max(900, (14 + 14 * series) * slots + 120)
     script = f"""
-set terminal pngcairo size {max(900, 40 * n)},520 noenhanced
+set terminal pngcairo size {width},{560 * len(panels)} noenhanced font ',11'
 set output '{png}'
-set title 'kvs relative to in-tree IPVS and to no balancer (above 1: kvs better)'
+set multiplot layout {len(panels)},1 title \\
+  "kvs relative to in-tree IPVS and to no balancer (above 1: kvs better)\\n\\
+error bars: the spreads of the two medians added (half the range of their\\
+ rounds); no bar: one round"
 set style data histograms
-set style histogram clustered gap 1
+set style histogram errorbars gap 1 lw 1
 set style fill solid 0.8 border -1
 set boxwidth 0.9
-set xtics rotate by -45 scale 0
-set yrange [0:*]
+set xtics rotate by 90 right scale 0 nomirror
+set ytics nomirror
+set xrange [-1:{slots - 1}]
+set yrange [0:{top}]
 set grid ytics
-set key top right
+set key outside top center horizontal
 set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 2
-plot {series}
 """
+    script += "".join(f"plot {', '.join(p)}\n" for p in panels)
+    script += "unset multiplot\n"
     try:
         subprocess.run(["gnuplot"], input=script, text=True, check=True,
                        capture_output=True)
@@ -434,7 +528,7 @@ def main():
     with open(os.path.join(args.outdir, "table.md"), "w") as f:
         f.write(text)
     print(text, end="")
-    png = chart(table, args.outdir)
+    png = chart(table, args.outdir, logs[3])
     print(f"report: {args.outdir}/bench.csv, results.csv, table.md"
           + (f", {os.path.basename(png)}" if png else " (no chart)"))
     if args.readme:
