@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Namespace churn storm (issue 18): NS director namespaces (KVS_TEST_CHURN_NS; 10, full 100), each with a TCP, a UDP and a persistent UDP service, CONNS UDP connections (KVS_TEST_CHURN_NS_CONNS; 1,000, full 10,000) and TPLS persistence templates (KVS_TEST_CHURN_NS_TPLS; 500, full 5,000: one per client address, with a connection each), sent as raw one-packet flows (tests/bench/kvs_load.c flows) from one client namespace; then every director namespace is deleted while those flows are sent again, and then the client's.  The connection slab cache (kvs_conn, or ip_vs_conn) and net_namespace go back to their baseline (net_namespace within 2, see SPARE; the guest boots with slab_nomerge, and each cache is shrunk before it is read).  Figure: "storm netns: namespaces N, connections N, templates N, ...: peak ..., final ...".
 # e2e: append slab_nomerge
+# e2e: mem 3072
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
